@@ -1,2 +1,3 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using Collage.Proxy.Hosting;
+
+return await CollageApp.RunAsync(args);

@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Collage.Proxy.Configuration;
+using Collage.Proxy.Endpoints;
+using Collage.Proxy.Registry;
+using Collage.Proxy.Routing;
+using Collage.Transforms.Catalog;
+using Collage.Transforms.Configuration;
+using Collage.Transforms.Mounts;
+using Collage.Transforms.Rewriting;
+using Collage.Transforms.Upstreams;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Collage.Proxy.Hosting;
+
+/// <summary>Builds and runs the Collage gateway.</summary>
+public static class CollageApp
+{
+    private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
+    {
+        ["--port"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.Port)}",
+        ["--bind"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.Bind)}",
+        ["--cert"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.CertFile)}",
+        ["--key"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.KeyFile)}",
+        ["--config-file"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.ConfigFile)}",
+    };
+
+    private static readonly Dictionary<string, string> EnvironmentVariables = new(StringComparer.Ordinal)
+    {
+        ["COLLAGE_PORT"] = Switches["--port"],
+        ["COLLAGE_BIND"] = Switches["--bind"],
+        ["COLLAGE_CONFIG_FILE"] = Switches["--config-file"],
+    };
+
+    /// <summary>Runs the gateway until shutdown; a configuration error prints its message and exits with 2.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (CollageConfigException ex)
+        {
+            await Console.Error.WriteLineAsync($"collage: {ex.Message}");
+            return 2;
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>
+    /// Builds the gateway from <paramref name="args"/>, appsettings.json, the environment and an optional
+    /// config file. Throws <see cref="CollageConfigException"/> for a configuration that must not start.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json (the embedded default config) sits beside the binary, wherever it is run from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        AddCollageSources(builder.Configuration, args);
+        configure?.Invoke(builder);
+
+        var server = ReadServerOptions(builder.Configuration);
+        if (server.ConfigFile is { } configFile)
+        {
+            AddConfigFile(builder.Configuration, configFile);
+        }
+
+        var table = MountTableBuilder.Build(CollageConfigReader.Read(builder.Configuration));
+        var http = CollageConfigReader.ReadHttp(builder.Configuration);
+        ConfigureKestrel(builder, server);
+        ConfigureServices(builder.Services, table, http);
+
+        var app = builder.Build();
+        app.UseMiddleware<RegistryGatewayMiddleware>();
+        app.UseRouting();
+        app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
+        app.MapMethods("/v2/_catalog", [HttpMethods.Get, HttpMethods.Head], CatalogEndpoint.HandleAsync);
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<ForwarderErrorMiddleware>();
+            proxy.UseMiddleware<UpstreamSelectionMiddleware>();
+        });
+
+        WarmUpstreamClients(app.Services, table);
+        return app;
+    }
+
+    private static void ConfigureServices(IServiceCollection services, MountTable table, UpstreamHttpOptions http)
+    {
+        services.AddSingleton(new MountTableProvider(table));
+        services.AddSingleton(Options.Create(http));
+        services.AddSingleton<CatalogAggregator>();
+        services.AddUpstreamHandlers();
+
+        var (routes, clusters) = ProxyConfigFactory.Create(table, http);
+        services.AddReverseProxy()
+            .LoadFromMemory(routes, clusters)
+            .AddTransforms<RegistryTransformProvider>();
+
+        // After AddReverseProxy, so this factory replaces YARP's default one.
+        services.AddSingleton<UpstreamClientFactory>();
+        services.AddSingleton<IForwarderHttpClientFactory>(sp => sp.GetRequiredService<UpstreamClientFactory>());
+    }
+
+    /// <summary>Builds every upstream's client now, so a bad CA file stops start-up, not the first pull.</summary>
+    private static void WarmUpstreamClients(IServiceProvider services, MountTable table)
+    {
+        var factory = services.GetRequiredService<UpstreamClientFactory>();
+        foreach (var upstream in table.Upstreams)
+        {
+            factory.GetClient(upstream.Id);
+        }
+    }
+
+    private static void AddCollageSources(ConfigurationManager configuration, string[] args)
+    {
+        var fromEnvironment = EnvironmentVariables
+            .Select(pair => (pair.Value, Environment.GetEnvironmentVariable(pair.Key)))
+            .Where(pair => !string.IsNullOrEmpty(pair.Item2))
+            .ToDictionary(pair => pair.Value, pair => pair.Item2);
+        configuration.AddInMemoryCollection(fromEnvironment);
+        configuration.AddCommandLine(args, Switches);
+    }
+
+    private static void AddConfigFile(ConfigurationManager configuration, string configFile)
+    {
+        var path = Path.GetFullPath(configFile, Environment.CurrentDirectory);
+        if (!File.Exists(path))
+        {
+            throw new CollageConfigException("--config-file", $"the file '{path}' does not exist. Pass the path of a collage config.json.");
+        }
+
+        var sources = configuration.Sources;
+        var lastDefault = -1;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is JsonConfigurationSource { Path: { } jsonPath } json && jsonPath.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+            {
+                sources[i] = new DefaultMountsFilterSource(json);
+                lastDefault = i;
+            }
+        }
+
+        var source = new CollageFileConfigurationSource
+        {
+            Path = Path.GetFileName(path),
+            FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(path)!),
+            Optional = false,
+            ReloadOnChange = true,
+        };
+        try
+        {
+            sources.Insert(lastDefault + 1, source);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CollageConfigException("--config-file", $"'{path}' is not valid JSON ({ex.InnerException?.Message ?? ex.Message}).");
+        }
+    }
+
+    private static ServerOptions ReadServerOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(ServerOptions.SectionName);
+        var portText = section[nameof(ServerOptions.Port)];
+        var port = 5000;
+        if (portText is not null && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535))
+        {
+            throw new CollageConfigException("--port", $"'{portText}' is not a TCP port. Pass a number from 0 to 65535.");
+        }
+
+        var bind = section[nameof(ServerOptions.Bind)];
+        if (bind is not null && !IPAddress.TryParse(bind, out _))
+        {
+            throw new CollageConfigException("--bind", $"'{bind}' is not an IP address. Pass e.g. 127.0.0.1 or 0.0.0.0.");
+        }
+
+        var options = new ServerOptions
+        {
+            Port = port,
+            Bind = bind,
+            CertFile = section[nameof(ServerOptions.CertFile)],
+            KeyFile = section[nameof(ServerOptions.KeyFile)],
+            ConfigFile = section[nameof(ServerOptions.ConfigFile)],
+        };
+        if ((options.CertFile is null) != (options.KeyFile is null))
+        {
+            throw new CollageConfigException(options.CertFile is null ? "--cert" : "--key", "TLS needs both --cert and --key (PEM files).");
+        }
+
+        return options;
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, ServerOptions server)
+    {
+        X509Certificate2? certificate = null;
+        if (server.CertFile is not null)
+        {
+            try
+            {
+                certificate = X509Certificate2.CreateFromPemFile(server.CertFile, server.KeyFile);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new CollageConfigException("--cert", $"the certificate '{server.CertFile}' with key '{server.KeyFile}' could not be loaded ({ex.Message}). Pass PEM files.");
+            }
+        }
+
+        // The slim builder leaves TLS out unless asked for.
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            var address = server.Bind is null ? IPAddress.IPv6Any : IPAddress.Parse(server.Bind);
+            kestrel.Listen(address, server.Port, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
+    }
+}

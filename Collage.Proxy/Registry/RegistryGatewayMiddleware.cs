@@ -1,0 +1,67 @@
+using Collage.Transforms.Mounts;
+using Collage.Transforms.Registry;
+using Collage.Transforms.Rewriting;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Collage.Proxy.Registry;
+
+/// <summary>
+/// The front door of <c>/v2/</c>: refuses writes, judges the raw request target against the spec's
+/// grammar, and resolves repository names through the mount table before routing, so every later step
+/// works with a request that is known to be valid and mounted.
+/// </summary>
+internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTableProvider tables)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        // Fast path: everything outside the registry API (health, metrics) goes straight on.
+        if (!context.Request.Path.StartsWithSegments("/v2", StringComparison.Ordinal))
+        {
+            return next(context);
+        }
+
+        context.Response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
+        var method = context.Request.Method;
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        {
+            // Collage is read-only: uploads, pushes and deletes never reach an upstream.
+            context.Response.Headers.Allow = "GET, HEAD";
+            return OciErrors.ReadOnly().WriteAsync(context);
+        }
+
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        var (request, error) = RegistryRequestParser.Parse(rawTarget);
+        if (error is not null)
+        {
+            return error.WriteAsync(context);
+        }
+
+        switch (request!.Kind)
+        {
+            case RegistryRequestKind.Base:
+                return next(context);
+            case RegistryRequestKind.Catalog:
+            case RegistryRequestKind.Tags:
+                if (!PageRequest.TryParse(context.Request.Query, out _))
+                {
+                    return OciErrors.PaginationInvalid().WriteAsync(context);
+                }
+
+                if (request.Kind == RegistryRequestKind.Catalog)
+                {
+                    return next(context);
+                }
+
+                break;
+        }
+
+        var map = tables.Current.Select(context.Request.Host);
+        if (map.Resolve(request.Name) is not { } resolution)
+        {
+            return OciErrors.NameUnknown(request.Name).WriteAsync(context);
+        }
+
+        context.Features.Set(new RegistryRequestFeature(request, map, resolution));
+        return next(context);
+    }
+}

@@ -1,0 +1,40 @@
+using Collage.Transforms.Registry;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Collage.Proxy.Routing;
+
+/// <summary>
+/// Turns a failed forward (refused connection, DNS failure, timeout, aborted body) into an OCI error with
+/// 502 or 504 and no internals, and logs the cause for the operator.
+/// </summary>
+internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILogger<ForwarderErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        await next(context);
+        var errorFeature = context.GetForwarderErrorFeature();
+        if (errorFeature is null)
+        {
+            return;
+        }
+
+        var feature = context.Features.Get<RegistryRequestFeature>();
+        LogForwardError(logger, errorFeature.Error, feature?.Resolution.Upstream.Authority ?? "?", feature?.Request.Name ?? "?", errorFeature.Exception?.GetType().Name);
+        if (context.Response.HasStarted)
+        {
+            // Mid-body: the only honest signal is an aborted response (the client's digest check fails).
+            return;
+        }
+
+        var timedOut = errorFeature.Error is ForwarderError.RequestTimedOut;
+        var error = timedOut
+            ? new OciError(StatusCodes.Status504GatewayTimeout, "UNAVAILABLE", "the upstream registry timed out")
+            : new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry could not be reached");
+        context.Response.Headers.Clear();
+        context.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
+        await error.WriteAsync(context);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to upstream {Upstream} for {Name} failed: {Error} ({Exception})")]
+    private static partial void LogForwardError(ILogger logger, ForwarderError error, string upstream, string name, string? exception);
+}

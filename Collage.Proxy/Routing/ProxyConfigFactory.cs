@@ -1,0 +1,51 @@
+using System.Net;
+using Collage.Transforms.Configuration;
+using Collage.Transforms.Mounts;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Collage.Proxy.Routing;
+
+/// <summary>
+/// Generates YARP's routes and clusters from the mount table: one route for the repository endpoints and
+/// one cluster per upstream (so connections pool per upstream), with ids stable across reloads.
+/// </summary>
+internal static class ProxyConfigFactory
+{
+    public const string RouteId = "registry";
+
+    public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Create(MountTable table, UpstreamHttpOptions http)
+    {
+        var clusters = table.Upstreams
+            .Select(upstream => new ClusterConfig
+            {
+                ClusterId = upstream.Id,
+                Destinations = new Dictionary<string, DestinationConfig>
+                {
+                    ["upstream"] = new() { Address = upstream.BaseUri.ToString() },
+                },
+                HttpRequest = new ForwarderRequestConfig
+                {
+                    ActivityTimeout = http.ActivityTimeout,
+                    // Blobs are large and parallel: HTTP/1.1 gives each its own connection instead of
+                    // multiplexing them over one HTTP/2 connection's flow-control window.
+                    Version = HttpVersion.Version11,
+                    VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                },
+            })
+            .ToArray();
+
+        var routes = new[]
+        {
+            new RouteConfig
+            {
+                RouteId = RouteId,
+                // Every request is reassigned to its upstream's cluster; this one only makes the route valid.
+                ClusterId = clusters[0].ClusterId,
+                Match = new RouteMatch { Path = "/v2/{**remainder}", Methods = [HttpMethods.Get, HttpMethods.Head] },
+            },
+        };
+
+        return (routes, clusters);
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Collage.Transforms.Mounts;
+using Collage.Transforms.Rewriting;
+using Collage.Transforms.Upstreams;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Transforms.Catalog;
+
+/// <summary>
+/// Builds <c>_catalog</c> for one mount map: every upstream's catalog, mapped back to local names on
+/// segment boundaries, merged, sorted and without duplicates. An upstream that refuses its catalog
+/// (Docker Hub and quay.io answer 401 or 404) is left out, not fatal.
+/// </summary>
+internal sealed partial class CatalogAggregator(UpstreamClientFactory clients, ILogger<CatalogAggregator> logger)
+{
+    private const int UpstreamPageSize = 1000;
+    private const int MaxUpstreamPages = 100;
+    private const int MaxPageBytes = 16 * 1024 * 1024;
+
+    /// <summary>The sorted local repository names visible through <paramref name="map"/>.</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(MountMap map, CancellationToken cancellationToken)
+    {
+        var upstreams = map.Mounts.Select(m => m.Upstream).DistinctBy(u => u.Id).ToArray();
+        var catalogs = await Task.WhenAll(upstreams.Select(u => FetchAsync(u, cancellationToken)));
+
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < upstreams.Length; i++)
+        {
+            foreach (var repository in catalogs[i])
+            {
+                names.UnionWith(map.ToLocalNames(upstreams[i], repository));
+            }
+        }
+
+        return names.ToArray();
+    }
+
+    private async Task<List<string>> FetchAsync(Upstream upstream, CancellationToken cancellationToken)
+    {
+        var repositories = new List<string>();
+        var client = clients.GetClient(upstream.Id);
+        var next = new Uri(upstream.BaseUri, $"v2/_catalog?n={UpstreamPageSize}");
+        try
+        {
+            for (var page = 0; page < MaxUpstreamPages && next is not null; page++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, next);
+                request.Headers.Accept.ParseAdd("application/json");
+                using var response = await client.SendAsync(request, cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    LogCatalogRefused(logger, upstream.Authority, (int)response.StatusCode);
+                    return repositories;
+                }
+
+                var body = await BoundedContent.ReadAsync(response.Content, MaxPageBytes, cancellationToken);
+                if (body is null || !TryRead(body, repositories))
+                {
+                    LogCatalogInvalid(logger, upstream.Authority);
+                    return repositories;
+                }
+
+                next = NextPage(upstream, response);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogCatalogUnreachable(logger, upstream.Authority, ex.GetType().Name);
+        }
+
+        return repositories;
+    }
+
+    private static Uri? NextPage(Upstream upstream, HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+
+        // Link: </v2/_catalog?last=x&n=1000>; rel="next" (distribution). Only a link back into the same
+        // upstream's catalog is followed: a response must not make Collage call another host.
+        var link = links.First();
+        var open = link.IndexOf('<');
+        var close = link.IndexOf('>');
+        if (open < 0 || close <= open)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(upstream.BaseUri, link[(open + 1)..close], out var uri)
+            && uri.Authority == upstream.BaseUri.Authority && uri.Scheme == upstream.BaseUri.Scheme
+            && uri.AbsolutePath == "/v2/_catalog"
+            ? uri
+            : null;
+    }
+
+    private static bool TryRead(byte[] body, List<string> repositories)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            if (document.RootElement.TryGetProperty("repositories", out var array) && array.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var entry in array.EnumerateArray())
+                {
+                    if (entry.ValueKind == JsonValueKind.String)
+                    {
+                        repositories.Add(entry.GetString()!);
+                    }
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upstream {Upstream} refused its catalog (status {Status}); left out of _catalog")]
+    private static partial void LogCatalogRefused(ILogger logger, string upstream, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream} sent an invalid catalog; left out of _catalog")]
+    private static partial void LogCatalogInvalid(ILogger logger, string upstream);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream} could not be reached for its catalog ({Error}); left out of _catalog")]
+    private static partial void LogCatalogUnreachable(ILogger logger, string upstream, string error);
+}

@@ -1,0 +1,26 @@
+namespace Collage.Transforms.Configuration;
+
+/// <summary>
+/// How Collage talks to upstreams: timeouts and connection pooling, one pool per upstream.
+/// Configured under <c>Collage:Http</c>.
+/// </summary>
+public sealed record UpstreamHttpOptions
+{
+    /// <summary>Time to establish a TCP (and TLS) connection. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long an upstream may stay silent, waiting for headers or between body reads, before the request
+    /// fails with 504. Default 100 s (YARP's default).
+    /// </summary>
+    public TimeSpan ActivityTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>How long an idle pooled connection is kept. Default 90 s.</summary>
+    public TimeSpan PooledConnectionIdleTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// How long any pooled connection is used, so DNS changes are seen (SocketsHttpHandler's default is
+    /// forever). Default 5 min.
+    /// </summary>
+    public TimeSpan PooledConnectionLifetime { get; init; } = TimeSpan.FromMinutes(5);
+}

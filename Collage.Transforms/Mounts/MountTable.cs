@@ -1,0 +1,67 @@
+using Collage.Transforms.Configuration;
+
+namespace Collage.Transforms.Mounts;
+
+/// <summary>
+/// The single source of truth for name mapping: picks the mount map for a Host and resolves names
+/// in both directions. Immutable; a configuration reload builds a new table.
+/// </summary>
+internal sealed class MountTable
+{
+    private readonly Dictionary<string, MountMap> _vhostsWithPort;
+    private readonly Dictionary<string, MountMap> _vhostsAnyPort;
+
+    public MountTable(
+        MountMap global,
+        IReadOnlyDictionary<string, MountMap> vhosts,
+        IReadOnlyList<Upstream> upstreams,
+        IReadOnlyDictionary<string, UpstreamOptions> upstreamOptions)
+    {
+        Global = global;
+        Upstreams = upstreams;
+        UpstreamOptions = upstreamOptions;
+        _vhostsWithPort = new(StringComparer.OrdinalIgnoreCase);
+        _vhostsAnyPort = new(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, map) in vhosts)
+        {
+            var host = new Microsoft.AspNetCore.Http.HostString(key);
+            (host.Port is null ? _vhostsAnyPort : _vhostsWithPort)[key] = map;
+        }
+
+        Vhosts = vhosts;
+    }
+
+    /// <summary>The mounts for hosts that no vhost matches.</summary>
+    public MountMap Global { get; }
+
+    /// <summary>The vhosts by normalised key.</summary>
+    public IReadOnlyDictionary<string, MountMap> Vhosts { get; }
+
+    /// <summary>Every distinct upstream, in a stable order.</summary>
+    public IReadOnlyList<Upstream> Upstreams { get; }
+
+    /// <summary>Per-upstream settings by <see cref="Upstream.Authority"/>.</summary>
+    public IReadOnlyDictionary<string, UpstreamOptions> UpstreamOptions { get; }
+
+    /// <summary>
+    /// The map for a request's Host: a vhost key with a port matches only that port, one without a port
+    /// matches any port; case is ignored; a host no vhost matches gets the global mappings.
+    /// </summary>
+    public MountMap Select(Microsoft.AspNetCore.Http.HostString host)
+    {
+        if (host.HasValue)
+        {
+            if (host.Port is not null && _vhostsWithPort.Count > 0 && _vhostsWithPort.TryGetValue(host.Value, out var exact))
+            {
+                return exact;
+            }
+
+            if (_vhostsAnyPort.Count > 0 && _vhostsAnyPort.TryGetValue(host.Host, out var anyPort))
+            {
+                return anyPort;
+            }
+        }
+
+        return Global;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Collage.Transforms.Registry;
+
+/// <summary>The errors Collage answers itself.</summary>
+internal static class OciErrors
+{
+    public static OciError NameUnknown(string name) =>
+        new(StatusCodes.Status404NotFound, "NAME_UNKNOWN", "repository name not known to registry", name);
+
+    public static OciError NameInvalid(string message) =>
+        new(StatusCodes.Status400BadRequest, "NAME_INVALID", message);
+
+    public static OciError DigestInvalid(string name) =>
+        new(StatusCodes.Status400BadRequest, "DIGEST_INVALID", "provided digest did not match the digest grammar", name);
+
+    public static OciError TagInvalid(string name) =>
+        new(StatusCodes.Status400BadRequest, "TAG_INVALID", "manifest tag did not match the tag grammar", name);
+
+    public static OciError ReadOnly() =>
+        new(StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED", "this registry is read-only: pushes, uploads and deletes are not supported");
+
+    public static OciError UnknownEndpoint() =>
+        new(StatusCodes.Status404NotFound, "UNSUPPORTED", "the requested endpoint is not part of the registry API");
+
+    public static OciError PaginationInvalid() =>
+        new(StatusCodes.Status400BadRequest, "PAGINATION_NUMBER_INVALID", "invalid number of results requested");
+}

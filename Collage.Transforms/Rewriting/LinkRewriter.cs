@@ -1,0 +1,78 @@
+using System.Text;
+using Collage.Transforms.Mounts;
+
+namespace Collage.Transforms.Rewriting;
+
+/// <summary>
+/// Rewrites URIs that point into an upstream's <c>/v2/&lt;upstream name&gt;/</c> to the local path, so a
+/// client follows pagination (<c>Link</c>, RFC 8288) and <c>Location</c> through Collage, never past it.
+/// </summary>
+internal static class LinkRewriter
+{
+    /// <summary>The local form of <paramref name="value"/>, or <c>null</c> when it points anywhere else.</summary>
+    public static string? RewriteUri(string value, Upstream upstream, string upstreamName, string localName)
+    {
+        string pathAndQuery;
+        if (value.StartsWith('/') && !value.StartsWith("//", StringComparison.Ordinal))
+        {
+            pathAndQuery = value;
+        }
+        else if (Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && string.Equals(uri.Authority, upstream.Authority, StringComparison.OrdinalIgnoreCase))
+        {
+            pathAndQuery = uri.PathAndQuery;
+        }
+        else
+        {
+            return null;
+        }
+
+        var prefix = $"/v2/{upstreamName}/";
+        return pathAndQuery.StartsWith(prefix, StringComparison.Ordinal)
+            ? $"/v2/{localName}/{pathAndQuery[prefix.Length..]}"
+            : null;
+    }
+
+    /// <summary>
+    /// Rewrites every link-value of a <c>Link</c> header (<c>&lt;uri&gt;; rel="next", ...</c>); drops those
+    /// that point outside the repository. <c>null</c> when none is left.
+    /// </summary>
+    public static string? RewriteLinkHeader(string header, Upstream upstream, string upstreamName, string localName)
+    {
+        var result = new StringBuilder();
+        var position = 0;
+        while (position < header.Length)
+        {
+            var open = header.IndexOf('<', position);
+            var close = open < 0 ? -1 : header.IndexOf('>', open + 1);
+            if (close < 0)
+            {
+                break;
+            }
+
+            // The parameters run to the next link-value, which starts with ", <".
+            var next = header.IndexOf('<', close + 1);
+            var end = next < 0 ? header.Length : header.LastIndexOf(',', next);
+            if (end <= close)
+            {
+                end = next < 0 ? header.Length : next;
+            }
+
+            var target = RewriteUri(header[(open + 1)..close], upstream, upstreamName, localName);
+            if (target is not null)
+            {
+                if (result.Length > 0)
+                {
+                    result.Append(", ");
+                }
+
+                result.Append('<').Append(target).Append('>').Append(header.AsSpan(close + 1, end - close - 1).TrimEnd());
+            }
+
+            position = next < 0 ? header.Length : next;
+        }
+
+        return result.Length == 0 ? null : result.ToString();
+    }
+}

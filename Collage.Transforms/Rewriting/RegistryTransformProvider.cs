@@ -1,0 +1,32 @@
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Collage.Transforms.Rewriting;
+
+/// <summary>
+/// Gives every Collage route the registry transforms and switches off YARP's defaults that do not fit a
+/// gateway: copying every client header (Authorization and Cookie included), copying every upstream
+/// header, and adding X-Forwarded-*.
+/// </summary>
+internal sealed class RegistryTransformProvider : ITransformProvider
+{
+    private static readonly UpstreamRequestTransform RequestTransform = new();
+    private static readonly UpstreamResponseTransform ResponseTransform = new();
+
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        context.CopyRequestHeaders = false;
+        context.CopyResponseHeaders = false;
+        context.CopyResponseTrailers = false;
+        context.UseDefaultForwarders = false;
+        context.RequestTransforms.Add(RequestTransform);
+        context.ResponseTransforms.Add(ResponseTransform);
+    }
+}

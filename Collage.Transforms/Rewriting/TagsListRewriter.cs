@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Collage.Transforms.Registry;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Collage.Transforms.Rewriting;
+
+/// <summary>
+/// Rewrites a <c>tags/list</c> answer: the local name, <c>[]</c> for no tags, and the spec's paging
+/// (at most <c>n</c>, lexical order, <c>Link</c> to the next page) even where the upstream ignores
+/// <c>n</c> and <c>last</c>, as distribution 2.8 does.
+/// </summary>
+internal static class TagsListRewriter
+{
+    /// <summary>Tag lists of big repositories are a few hundred KiB; anything past this is refused.</summary>
+    public const int MaxBodyBytes = 16 * 1024 * 1024;
+
+    public static async ValueTask RewriteAsync(ResponseTransformContext context, RegistryRequestFeature feature, string? upstreamLink)
+    {
+        var httpContext = context.HttpContext;
+        var body = await BoundedContent.ReadAsync(context.ProxyResponse!.Content, MaxBodyBytes, httpContext.RequestAborted);
+        if (body is null || !TryReadTags(body, out var tags))
+        {
+            await new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry sent an invalid tag list").WriteAsync(httpContext);
+            return;
+        }
+
+        _ = PageRequest.TryParse(httpContext.Request.Query, out var page);
+        var (entries, more) = page.Apply(tags);
+        var localName = feature.Request.Name;
+        var response = httpContext.Response;
+        if (more)
+        {
+            response.Headers.Link = $"</v2/{localName}/tags/list?{page.NextQuery(entries[^1])}>; rel=\"next\"";
+        }
+        else if (upstreamLink is not null && entries.Count > 0)
+        {
+            var rewritten = LinkRewriter.RewriteLinkHeader(upstreamLink, feature.Resolution.Upstream, feature.Resolution.UpstreamName, localName);
+            if (rewritten is not null)
+            {
+                response.Headers.Link = rewritten;
+            }
+        }
+
+        var json = Serialize(localName, entries);
+        response.ContentType = "application/json";
+        response.ContentLength = json.Length;
+        if (!HttpMethods.IsHead(httpContext.Request.Method))
+        {
+            await response.Body.WriteAsync(json, httpContext.RequestAborted);
+        }
+    }
+
+    private static bool TryReadTags(byte[] body, out List<string> tags)
+    {
+        tags = [];
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            if (document.RootElement.TryGetProperty("tags", out var array) && array.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var tag in array.EnumerateArray())
+                {
+                    if (tag.ValueKind == JsonValueKind.String)
+                    {
+                        tags.Add(tag.GetString()!);
+                    }
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    internal static byte[] Serialize(string name, IReadOnlyList<string> tags)
+    {
+        using var buffer = new MemoryStream(64 + tags.Count * 16);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("name", name);
+            json.WriteStartArray("tags");
+            foreach (var tag in tags)
+            {
+                json.WriteStringValue(tag);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}

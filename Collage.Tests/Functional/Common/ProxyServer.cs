@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Collage.Tests.Functional.Common;
+
+/// <summary>A Kestrel server forwarding everything to one upstream through YARP's forwarder.</summary>
+internal static class ProxyServer
+{
+    public static Task<FakeServer> StartAsync(Uri upstream, HttpMessageInvoker invoker)
+        => FakeServer.StartAsync(
+            handler: null,
+            certificate: null,
+            configureServices: services => services.AddHttpForwarder(),
+            configureApp: app => app.MapForwarder(
+                "/{**catch-all}", upstream.ToString(), ForwarderRequestConfig.Empty, HttpTransformer.Default, invoker));
+}

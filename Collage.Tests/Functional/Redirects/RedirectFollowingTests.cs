@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Collage.Tests.Common;
+using Collage.Tests.Functional.Common;
+using Collage.Transforms.Redirects;
+using Collage.Transforms.Upstreams;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Tests.Functional.Redirects;
+
+public sealed class RedirectFollowingTests
+{
+    [Fact]
+    public async Task Get_BlobRedirectedToCdn_CdnReceivesNoAuthorizationNorCookie()
+    {
+        await using var scenario = await RedirectScenario.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, RedirectScenario.BlobPath);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "registry-token");
+        request.Headers.Add("Cookie", "session=abc");
+        request.Headers.UserAgent.ParseAdd("collage-test/1.0");
+
+        using var response = await scenario.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.Location.Should().BeNull();
+        (await response.Content.ReadAsByteArrayAsync()).Should().Equal(RedirectScenario.Payload);
+
+        var atUpstream = scenario.Upstream.Received.Should().ContainSingle().Subject;
+        atUpstream.Header("Authorization").Should().Be("Bearer registry-token", "the proxy forwards it to the registry");
+        atUpstream.Header("Cookie").Should().Be("session=abc");
+
+        var atCdn = scenario.Cdn.Received.Should().ContainSingle().Subject;
+        atCdn.PathAndQuery.Should().StartWith("/docker/registry/v2/blobs/sha256/01/0123/data?X-Signature=secret");
+        atCdn.HasHeader("Authorization").Should().BeFalse();
+        atCdn.HasHeader("Cookie").Should().BeFalse();
+        atCdn.Header("User-Agent").Should().Be("collage-test/1.0");
+    }
+
+    [Theory]
+    [InlineData("/v2/same")]
+    [InlineData("/v2/relative")]
+    public async Task Get_SameOriginRedirect_KeepsAuthorization(string path)
+    {
+        await using var scenario = await RedirectScenario.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "registry-token");
+        request.Headers.Add("Cookie", "session=abc");
+
+        using var response = await scenario.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsByteArrayAsync()).Should().Equal(RedirectScenario.Payload);
+        scenario.Upstream.Received.Select(r => r.PathAndQuery).Should().Equal(path, "/local/data");
+        var hop = scenario.Upstream.Received[1];
+        hop.Header("Authorization").Should().Be("Bearer registry-token");
+        hop.HasHeader("Cookie").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Get_RangeThroughRedirect_Returns206WithContentRange()
+    {
+        await using var scenario = await RedirectScenario.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, RedirectScenario.BlobPath);
+        request.Headers.Range = new RangeHeaderValue(10, 19);
+
+        using var response = await scenario.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.PartialContent);
+        response.Content.Headers.ContentRange!.ToString().Should().Be("bytes 10-19/1024");
+        (await response.Content.ReadAsByteArrayAsync()).Should().Equal(RedirectScenario.Payload[10..20]);
+        scenario.Cdn.Received.Should().ContainSingle().Which.Header("Range").Should().Be("bytes=10-19");
+    }
+
+    [Fact]
+    public async Task Head_BlobRedirect_IsFollowed()
+    {
+        await using var scenario = await RedirectScenario.StartAsync();
+
+        using var response = await scenario.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, RedirectScenario.BlobPath));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentLength.Should().Be(RedirectScenario.Payload.Length);
+        scenario.Cdn.Received.Should().ContainSingle().Which.Method.Should().Be("HEAD");
+    }
+
+    [Fact]
+    public async Task Get_RedirectLoop_Returns502AfterMaxRedirects()
+    {
+        await using var scenario = await RedirectScenario.StartAsync(new RedirectOptions { MaxRedirects = 3 });
+
+        using var response = await scenario.Client.GetAsync("/v2/loop");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
+        response.Headers.Location.Should().BeNull();
+        scenario.Upstream.Received.Should().HaveCount(4).And.OnlyContain(r => r.PathAndQuery == "/v2/loop");
+        scenario.Logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning)
+            .Which.Message.Should().Contain(scenario.Upstream.BaseUri.Authority);
+    }
+
+    [Fact]
+    public async Task Get_HttpsUpstreamRedirectsToHttp_Returns502()
+    {
+        using var ca = TestCertificates.CreateCa();
+        using var certificate = TestCertificates.CreateServer(ca, IPAddress.Loopback);
+        var caFile = Path.Combine(Path.GetTempPath(), $"collage-ca-{Guid.NewGuid():N}.pem");
+        TestCertificates.WritePem(ca, caFile);
+        try
+        {
+            var validator = new UpstreamCertificateValidator(
+                "127.0.0.1", new UpstreamTlsOptions { CaFile = caFile }, new RecordingLogger<UpstreamCertificateValidator>());
+            await using var scenario = await RedirectScenario.StartAsync(
+                upstreamCertificate: certificate, validator: validator);
+            scenario.Upstream.BaseUri.Scheme.Should().Be("https");
+
+            using var response = await scenario.Client.GetAsync(RedirectScenario.BlobPath);
+
+            response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
+            (await response.Content.ReadAsStringAsync()).Should().NotContain("secret");
+            scenario.Upstream.Received.Should().ContainSingle();
+            scenario.Cdn.Received.Should().BeEmpty();
+            scenario.Logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning)
+                .Which.Message.Should().NotContain("secret");
+        }
+        finally
+        {
+            File.Delete(caFile);
+        }
+    }
+
+    [Fact]
+    public async Task Post_Redirect_IsNotFollowed()
+    {
+        await using var scenario = await RedirectScenario.StartAsync();
+
+        using var response = await scenario.Client.PostAsync(RedirectScenario.BlobPath, new ByteArrayContent([1, 2, 3]));
+
+        response.StatusCode.Should().Be(HttpStatusCode.TemporaryRedirect);
+        scenario.Cdn.Received.Should().BeEmpty();
+        scenario.Upstream.Received.Should().ContainSingle().Which.Method.Should().Be("POST");
+    }
+}

@@ -118,7 +118,14 @@ public static class CollageApp
         var factory = services.GetRequiredService<UpstreamClientFactory>();
         foreach (var upstream in table.Upstreams)
         {
-            factory.GetClient(upstream.Id);
+            try
+            {
+                factory.GetClient(upstream.Id);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new CollageConfigException($"upstreams:{upstream.Authority}:caFile", $"{ex.Message} Point caFile at a readable PEM file or directory of CA certificates.");
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Collage.Transforms.Configuration;
 using System.Net;
 using System.Net.Security;
 using Collage.Tests.Common;
@@ -18,7 +19,7 @@ public sealed class UpstreamCertificateValidatorTests : IDisposable
     {
         var path = Path.Combine(_dir, "nope.pem");
 
-        var act = () => new UpstreamCertificateValidator("registry.test", new UpstreamTlsOptions { CaFile = path }, _logger);
+        var act = () => new UpstreamCertificateValidator("registry.test", new UpstreamOptions { CaFile = path }, _logger);
 
         act.Should().Throw<InvalidOperationException>().WithMessage($"*'{path}'*");
     }
@@ -26,7 +27,7 @@ public sealed class UpstreamCertificateValidatorTests : IDisposable
     [Fact]
     public void Ctor_Defaults_UseSystemTrustOnlyAndLogNothing()
     {
-        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamTlsOptions(), _logger);
+        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamOptions(), _logger);
 
         validator.UsesSystemTrustOnly.Should().BeTrue();
         validator.BundleCount.Should().Be(0);
@@ -36,7 +37,7 @@ public sealed class UpstreamCertificateValidatorTests : IDisposable
     [Fact]
     public void Ctor_InsecureSkipVerify_WarnsOnceNamingUpstream()
     {
-        var validator = new UpstreamCertificateValidator("registry.test:5000", new UpstreamTlsOptions { InsecureSkipVerify = true }, _logger);
+        var validator = new UpstreamCertificateValidator("registry.test:5000", new UpstreamOptions { InsecureSkipVerify = true }, _logger);
 
         validator.Validate(this, null, null, SslPolicyErrors.RemoteCertificateNameMismatch).Should().BeTrue();
         validator.Validate(this, null, null, SslPolicyErrors.RemoteCertificateChainErrors).Should().BeTrue();
@@ -48,7 +49,7 @@ public sealed class UpstreamCertificateValidatorTests : IDisposable
     [Fact]
     public void Validate_SystemStoreAccepts_IsAccepted()
     {
-        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamTlsOptions(), _logger);
+        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamOptions(), _logger);
 
         validator.Validate(this, null, null, SslPolicyErrors.None).Should().BeTrue();
     }
@@ -63,7 +64,7 @@ public sealed class UpstreamCertificateValidatorTests : IDisposable
         using var server = TestCertificates.CreateServer(ca, IPAddress.Loopback);
         var caFile = Path.Combine(_dir, "ca.pem");
         TestCertificates.WritePem(ca, caFile);
-        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamTlsOptions { CaFile = caFile }, _logger);
+        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamOptions { CaFile = caFile }, _logger);
 
         validator.Validate(this, server, null, errors).Should().BeFalse();
         _logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning);
@@ -76,7 +77,7 @@ public sealed class UpstreamCertificateValidatorTests : IDisposable
         using var server = TestCertificates.CreateServer(ca, IPAddress.Loopback);
         var caFile = Path.Combine(_dir, "ca.pem");
         TestCertificates.WritePem(ca, caFile);
-        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamTlsOptions { CaFile = caFile }, _logger);
+        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamOptions { CaFile = caFile }, _logger);
 
         validator.Validate(this, server, null, SslPolicyErrors.RemoteCertificateChainErrors).Should().BeTrue();
     }
@@ -89,7 +90,7 @@ public sealed class UpstreamCertificateValidatorTests : IDisposable
         using var server = TestCertificates.CreateServer(ca, IPAddress.Loopback);
         var caFile = Path.Combine(_dir, "other.pem");
         TestCertificates.WritePem(other, caFile);
-        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamTlsOptions { CaFile = caFile }, _logger);
+        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamOptions { CaFile = caFile }, _logger);
 
         validator.Validate(this, server, null, SslPolicyErrors.RemoteCertificateChainErrors).Should().BeFalse();
         _logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning).Which.Message.Should().Contain("registry.test");
@@ -100,7 +101,7 @@ public sealed class UpstreamCertificateValidatorTests : IDisposable
     {
         using var ca = TestCertificates.CreateCa();
         using var server = TestCertificates.CreateServer(ca, IPAddress.Loopback);
-        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamTlsOptions(), _logger);
+        var validator = new UpstreamCertificateValidator("registry.test", new UpstreamOptions(), _logger);
 
         validator.Validate(this, server, null, SslPolicyErrors.RemoteCertificateChainErrors).Should().BeFalse();
     }

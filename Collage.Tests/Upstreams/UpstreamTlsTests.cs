@@ -1,3 +1,4 @@
+using Collage.Transforms.Configuration;
 using Collage.Tests.Common;
 using Collage.Transforms.Upstreams;
 
@@ -12,7 +13,7 @@ public sealed class UpstreamTlsTests
     {
         using var handler = new SocketsHttpHandler();
 
-        UpstreamTls.Configure(handler, "registry.test", new UpstreamTlsOptions(), _logger).Should().BeSameAs(handler);
+        UpstreamTls.Configure(handler, "registry.test", new UpstreamOptions(), _logger).Should().BeSameAs(handler);
 
         handler.SslOptions.RemoteCertificateValidationCallback.Should().BeNull();
     }
@@ -22,7 +23,7 @@ public sealed class UpstreamTlsTests
     {
         using var handler = new SocketsHttpHandler();
 
-        UpstreamTls.Configure(handler, "registry.test", new UpstreamTlsOptions { InsecureSkipVerify = true }, _logger);
+        UpstreamTls.Configure(handler, "registry.test", new UpstreamOptions { InsecureSkipVerify = true }, _logger);
 
         handler.SslOptions.RemoteCertificateValidationCallback.Should().NotBeNull();
     }
@@ -30,7 +31,7 @@ public sealed class UpstreamTlsTests
     [Fact]
     public void Options_Defaults_AreSystemTrustAndVerification()
     {
-        var options = new UpstreamTlsOptions();
+        var options = new UpstreamOptions();
 
         options.CaFile.Should().BeNull();
         options.InsecureSkipVerify.Should().BeFalse();

@@ -1,10 +1,11 @@
+using Collage.Transforms.Configuration;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Collage.Transforms.Upstreams;
 
 /// <summary>
-/// Reads the CA certificates named by <see cref="UpstreamTlsOptions.CaFile"/>.
+/// Reads the CA certificates named by <see cref="UpstreamOptions.CaFile"/>.
 /// </summary>
 internal static class CaBundleLoader
 {

@@ -1,3 +1,4 @@
+using Collage.Transforms.Configuration;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -6,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Collage.Transforms.Upstreams;
 
 /// <summary>
-/// Decides whether an upstream's TLS certificate is trusted, from <see cref="UpstreamTlsOptions"/>:
+/// Decides whether an upstream's TLS certificate is trusted, from <see cref="UpstreamOptions"/>:
 /// the system trust store first, then the upstream's own CA bundle, and anything only on the
-/// explicit <see cref="UpstreamTlsOptions.InsecureSkipVerify"/> opt-in.
+/// explicit <see cref="UpstreamOptions.InsecureSkipVerify"/> opt-in.
 /// </summary>
 /// <remarks>
 /// Build one per upstream and reuse it across handler rebuilds: the CA files are read once, in
@@ -29,9 +30,9 @@ internal sealed partial class UpstreamCertificateValidator
     /// <param name="options">The upstream's TLS options.</param>
     /// <param name="logger">The logger.</param>
     /// <exception cref="InvalidOperationException">
-    /// <see cref="UpstreamTlsOptions.CaFile"/> is missing, unreadable or holds no certificate.
+    /// <see cref="UpstreamOptions.CaFile"/> is missing, unreadable or holds no certificate.
     /// </exception>
-    public UpstreamCertificateValidator(string upstream, UpstreamTlsOptions options, ILogger<UpstreamCertificateValidator> logger)
+    public UpstreamCertificateValidator(string upstream, UpstreamOptions options, ILogger<UpstreamCertificateValidator> logger)
     {
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(options);
@@ -49,12 +50,12 @@ internal sealed partial class UpstreamCertificateValidator
     }
 
     /// <summary>
-    /// True when neither a CA bundle nor <see cref="UpstreamTlsOptions.InsecureSkipVerify"/> is set:
+    /// True when neither a CA bundle nor <see cref="UpstreamOptions.InsecureSkipVerify"/> is set:
     /// the platform's own validation then applies unchanged and no callback is needed.
     /// </summary>
     public bool UsesSystemTrustOnly => _bundle is null && !_insecureSkipVerify;
 
-    /// <summary>The number of CA certificates loaded from <see cref="UpstreamTlsOptions.CaFile"/>.</summary>
+    /// <summary>The number of CA certificates loaded from <see cref="UpstreamOptions.CaFile"/>.</summary>
     public int BundleCount => _bundle?.Count ?? 0;
 
     /// <summary>

@@ -1,4 +1,6 @@
+using Collage.Transforms.Redirects;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Collage.Transforms.Upstreams;
 
@@ -6,5 +8,11 @@ namespace Collage.Transforms.Upstreams;
 internal static class UpstreamServiceCollectionExtensions
 {
     /// <summary>Innermost first: TLS trust, then the redirect follower, then the token dance outermost.</summary>
-    public static IServiceCollection AddUpstreamHandlers(this IServiceCollection services) => services;
+    public static IServiceCollection AddUpstreamHandlers(this IServiceCollection services)
+    {
+        services.TryAddSingleton(new RedirectOptions());
+        services.AddSingleton<IUpstreamHandlerWrapper, TlsHandlerWrapper>();
+        services.AddSingleton<IUpstreamHandlerWrapper, RedirectHandlerWrapper>();
+        return services;
+    }
 }

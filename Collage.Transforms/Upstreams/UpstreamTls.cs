@@ -1,9 +1,10 @@
+using Collage.Transforms.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Upstreams;
 
 /// <summary>
-/// Applies <see cref="UpstreamTlsOptions"/> to the <see cref="SocketsHttpHandler"/> of an upstream,
+/// Applies <see cref="UpstreamOptions"/> to the <see cref="SocketsHttpHandler"/> of an upstream,
 /// for use from YARP's <c>ForwarderHttpClientFactory.ConfigureHandler</c>.
 /// </summary>
 internal static class UpstreamTls
@@ -15,7 +16,7 @@ internal static class UpstreamTls
     /// </summary>
     /// <returns><paramref name="handler"/>.</returns>
     public static SocketsHttpHandler Configure(
-        SocketsHttpHandler handler, string upstream, UpstreamTlsOptions options, ILogger<UpstreamCertificateValidator> logger)
+        SocketsHttpHandler handler, string upstream, UpstreamOptions options, ILogger<UpstreamCertificateValidator> logger)
     {
         ArgumentNullException.ThrowIfNull(handler);
         return Configure(handler, new UpstreamCertificateValidator(upstream, options, logger));

@@ -1,3 +1,4 @@
+using Collage.Transforms.Configuration;
 using System.Net;
 using System.Net.Http.Headers;
 using Collage.Tests.Common;
@@ -107,7 +108,7 @@ public sealed class RedirectFollowingTests
         try
         {
             var validator = new UpstreamCertificateValidator(
-                "127.0.0.1", new UpstreamTlsOptions { CaFile = caFile }, new RecordingLogger<UpstreamCertificateValidator>());
+                "127.0.0.1", new UpstreamOptions { CaFile = caFile }, new RecordingLogger<UpstreamCertificateValidator>());
             await using var scenario = await RedirectScenario.StartAsync(
                 upstreamCertificate: certificate, validator: validator);
             scenario.Upstream.BaseUri.Scheme.Should().Be("https");

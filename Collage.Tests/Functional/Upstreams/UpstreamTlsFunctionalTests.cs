@@ -1,3 +1,4 @@
+using Collage.Transforms.Configuration;
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
@@ -29,7 +30,7 @@ public sealed class UpstreamTlsFunctionalTests : IDisposable
     {
         using var certificate = TestCertificates.CreateServer(_ca, IPAddress.Loopback);
 
-        var act = () => GetAsync(certificate, new UpstreamTlsOptions());
+        var act = () => GetAsync(certificate, new UpstreamOptions());
 
         await act.Should().ThrowAsync<HttpRequestException>().WithInnerException(typeof(AuthenticationException));
     }
@@ -39,7 +40,7 @@ public sealed class UpstreamTlsFunctionalTests : IDisposable
     {
         using var certificate = TestCertificates.CreateServer(_ca, IPAddress.Loopback);
 
-        var status = await GetAsync(certificate, new UpstreamTlsOptions { CaFile = WriteCa("ca.pem") });
+        var status = await GetAsync(certificate, new UpstreamOptions { CaFile = WriteCa("ca.pem") });
 
         status.Should().Be(HttpStatusCode.OK);
     }
@@ -50,7 +51,7 @@ public sealed class UpstreamTlsFunctionalTests : IDisposable
         using var certificate = TestCertificates.CreateServer(_ca, IPAddress.Loopback);
         WriteCa("ca.crt");
 
-        var status = await GetAsync(certificate, new UpstreamTlsOptions { CaFile = _dir });
+        var status = await GetAsync(certificate, new UpstreamOptions { CaFile = _dir });
 
         status.Should().Be(HttpStatusCode.OK);
     }
@@ -60,7 +61,7 @@ public sealed class UpstreamTlsFunctionalTests : IDisposable
     {
         using var certificate = TestCertificates.CreateServer(_ca, "registry.other.test");
 
-        var act = () => GetAsync(certificate, new UpstreamTlsOptions { CaFile = WriteCa("ca.pem") });
+        var act = () => GetAsync(certificate, new UpstreamOptions { CaFile = WriteCa("ca.pem") });
 
         await act.Should().ThrowAsync<HttpRequestException>().WithInnerException(typeof(AuthenticationException));
         _logger.Entries.Should().Contain(e => e.Message.Contains("RemoteCertificateNameMismatch"));
@@ -74,7 +75,7 @@ public sealed class UpstreamTlsFunctionalTests : IDisposable
         var otherFile = Path.Combine(_dir, "other.pem");
         TestCertificates.WritePem(other, otherFile);
 
-        var act = () => GetAsync(certificate, new UpstreamTlsOptions { CaFile = otherFile });
+        var act = () => GetAsync(certificate, new UpstreamOptions { CaFile = otherFile });
 
         await act.Should().ThrowAsync<HttpRequestException>().WithInnerException(typeof(AuthenticationException));
     }
@@ -84,7 +85,7 @@ public sealed class UpstreamTlsFunctionalTests : IDisposable
     {
         using var certificate = TestCertificates.CreateServer(_ca, "registry.other.test");
 
-        var status = await GetAsync(certificate, new UpstreamTlsOptions { InsecureSkipVerify = true });
+        var status = await GetAsync(certificate, new UpstreamOptions { InsecureSkipVerify = true });
 
         status.Should().Be(HttpStatusCode.OK);
     }
@@ -96,7 +97,7 @@ public sealed class UpstreamTlsFunctionalTests : IDisposable
         return path;
     }
 
-    private async Task<HttpStatusCode> GetAsync(X509Certificate2 certificate, UpstreamTlsOptions options)
+    private async Task<HttpStatusCode> GetAsync(X509Certificate2 certificate, UpstreamOptions options)
     {
         await using var upstream = await FakeServer.StartAsync(
             context => context.Response.WriteAsync("{}"), certificate, configureServices: null, configureApp: null);

@@ -1,0 +1,16 @@
+using Collage.Transforms.Configuration;
+using Collage.Transforms.Mounts;
+using Collage.Transforms.Upstreams;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Transforms.Redirects;
+
+/// <summary>
+/// Puts the redirect follower inside the token handler, so a token is only ever added to the first hop
+/// and a CDN hop never sees it.
+/// </summary>
+internal sealed class RedirectHandlerWrapper(RedirectOptions options, ILogger<RedirectFollowingHandler> logger) : IUpstreamHandlerWrapper
+{
+    public HttpMessageHandler Wrap(Upstream upstream, UpstreamOptions upstreamOptions, SocketsHttpHandler sockets, HttpMessageHandler inner) =>
+        new RedirectFollowingHandler(options, logger) { InnerHandler = inner };
+}

@@ -41,7 +41,7 @@ internal static class TokenResponseReader
                 throw new InvalidDataException($"The token response is larger than {maxBytes} bytes.");
             }
 
-            return Parse(buffer.AsSpan(0, length));
+            return Parse(buffer.AsMemory(0, length));
         }
         finally
         {
@@ -50,13 +50,12 @@ internal static class TokenResponseReader
         }
     }
 
-    public static TokenResponse Parse(ReadOnlySpan<byte> json)
+    public static TokenResponse Parse(ReadOnlyMemory<byte> json)
     {
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(json);
-            document = JsonDocument.ParseValue(ref reader);
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException ex)
         {

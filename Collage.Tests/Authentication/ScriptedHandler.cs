@@ -51,14 +51,3 @@ internal sealed class ScriptedHandler(Func<HttpRequestMessage, HttpResponseMessa
     public static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
         new(status) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
 }
-
-internal sealed record SentRequest(
-    HttpMethod Method,
-    Uri Uri,
-    Version Version,
-    HttpVersionPolicy VersionPolicy,
-    IReadOnlyDictionary<string, string> Headers,
-    IReadOnlyDictionary<string, object?> Options)
-{
-    public string? Authorization => Headers.TryGetValue("Authorization", out var value) ? value : null;
-}

@@ -58,14 +58,3 @@ internal sealed class FakeTokenServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
-
-internal sealed record HttpRequestSnapshot(string Method, string Path, QueryString QueryString, IReadOnlyDictionary<string, string> Headers)
-{
-    public IQueryCollection Query => new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(QueryString.Value));
-
-    public static HttpRequestSnapshot From(HttpRequest request) => new(
-        request.Method,
-        request.Path.Value ?? "",
-        request.QueryString,
-        request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
-}

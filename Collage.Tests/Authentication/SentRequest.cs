@@ -1,4 +1,3 @@
-
 namespace Collage.Tests.Authentication;
 
 /// <summary>A copy of a request the scripted handler was sent.</summary>

@@ -1,0 +1,352 @@
+using System.Net;
+using Collage.Transforms.Authentication;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Collage.Tests.Authentication;
+
+public class UpstreamTokenHandlerTests
+{
+    private const string Upstream = "https://registry.example";
+    private const string Realm = "https://auth.example/token";
+    private const string Challenge = $"Bearer realm=\"{Realm}\",service=\"registry.example\",scope=\"repository:library/alpine:pull\"";
+    private const string Token = "secret-token.abc";
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly RecordingLogger<UpstreamTokenHandler> _logger = new();
+    private readonly TokenCache _cache;
+
+    public UpstreamTokenHandlerTests()
+    {
+        _cache = new TokenCache(_time);
+    }
+
+    private HttpMessageInvoker CreateInvoker(ScriptedHandler inner) =>
+        new(new UpstreamTokenHandler(_cache, _logger) { InnerHandler = inner });
+
+    /// <summary>An upstream that wants <see cref="Token"/> and a token server that hands it out.</summary>
+    private static ScriptedHandler Registry(string challenge = Challenge, Func<HttpRequestMessage, HttpResponseMessage>? tokenServer = null) =>
+        new(request =>
+        {
+            if (request.RequestUri!.Host == "auth.example")
+            {
+                return tokenServer?.Invoke(request) ?? ScriptedHandler.Json($$"""{"token":"{{Token}}","expires_in":300}""");
+            }
+
+            return request.Headers.Authorization?.ToString() == $"Bearer {Token}"
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("manifest") }
+                : ScriptedHandler.Unauthorized(challenge);
+        });
+
+    private static HttpRequestMessage Get(string path = "/v2/library/alpine/manifests/latest") => new(HttpMethod.Get, Upstream + path);
+
+    private static IEnumerable<SentRequest> TokenRequests(ScriptedHandler inner) => inner.Sent.Where(r => r.Uri.Host == "auth.example");
+
+    [Fact]
+    public async Task Send_BearerChallenge_FetchesTokenAndRetriesOnce()
+    {
+        var inner = Registry();
+        using var invoker = CreateInvoker(inner);
+
+        using var response = await invoker.SendAsync(Get(), default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("manifest");
+        inner.Sent.Select(r => r.Uri.Host).Should().Equal("registry.example", "auth.example", "registry.example");
+        inner.Sent[2].Authorization.Should().Be($"Bearer {Token}");
+
+        var query = QueryHelpers.ParseQuery(inner.Sent[1].Uri.Query);
+        query["service"].ToString().Should().Be("registry.example");
+        query["scope"].ToString().Should().Be("repository:library/alpine:pull");
+    }
+
+    [Fact]
+    public async Task Send_SecondRequest_SendsCachedTokenUpFront()
+    {
+        var inner = Registry();
+        using var invoker = CreateInvoker(inner);
+
+        (await invoker.SendAsync(Get(), default)).Dispose();
+        using var second = await invoker.SendAsync(Get("/v2/library/alpine/blobs/sha256:0123"), default);
+
+        second.StatusCode.Should().Be(HttpStatusCode.OK);
+        inner.Sent.Should().HaveCount(4);
+        inner.Sent[3].Authorization.Should().Be($"Bearer {Token}");
+        TokenRequests(inner).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Send_OtherOriginSameHost_DoesNotGetTokenUpFront()
+    {
+        var inner = Registry();
+        using var invoker = CreateInvoker(inner);
+
+        (await invoker.SendAsync(Get(), default)).Dispose();
+        (await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://registry.example/v2/library/alpine/manifests/latest"), default)).Dispose();
+
+        inner.Sent[3].Uri.Scheme.Should().Be("http");
+        inner.Sent[3].Authorization.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Send_ChallengeWithoutScope_UsesScopeFromPath()
+    {
+        var inner = Registry($"Bearer realm=\"{Realm}\",service=\"registry.example\"");
+        using var invoker = CreateInvoker(inner);
+
+        (await invoker.SendAsync(Get("/v2/_catalog"), default)).Dispose();
+
+        QueryHelpers.ParseQuery(TokenRequests(inner).Single().Uri.Query)["scope"].ToString().Should().Be("registry:catalog:*");
+    }
+
+    [Fact]
+    public async Task Send_BaseEndpointWithoutScope_AsksForNoScope()
+    {
+        var inner = Registry($"Bearer realm=\"{Realm}\",service=\"registry.example\"");
+        using var invoker = CreateInvoker(inner);
+
+        using var response = await invoker.SendAsync(Get("/v2/"), default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        QueryHelpers.ParseQuery(TokenRequests(inner).Single().Uri.Query).Should().NotContainKey("scope");
+    }
+
+    [Fact]
+    public async Task Send_ChallengeWithSeveralScopes_SendsOneScopeParameterEach()
+    {
+        var inner = Registry($"Bearer realm=\"{Realm}\",scope=\"repository:a:pull  repository:b:pull,push\"");
+        using var invoker = CreateInvoker(inner);
+
+        (await invoker.SendAsync(Get(), default)).Dispose();
+
+        var query = QueryHelpers.ParseQuery(TokenRequests(inner).Single().Uri.Query);
+        query["scope"].ToArray().Should().Equal("repository:a:pull", "repository:b:pull,push");
+        query.Should().NotContainKey("service");
+    }
+
+    [Fact]
+    public async Task Send_TokenRequest_CarriesNoClientHeaders()
+    {
+        var inner = Registry();
+        using var invoker = CreateInvoker(inner);
+        var request = Get();
+        request.Headers.TryAddWithoutValidation("Cookie", "session=1");
+        request.Headers.TryAddWithoutValidation("X-Registry-Auth", "client-secret");
+        request.Headers.UserAgent.ParseAdd("docker/27");
+
+        (await invoker.SendAsync(request, default)).Dispose();
+
+        TokenRequests(inner).Single().Headers.Keys.Should().Equal("Accept");
+    }
+
+    [Fact]
+    public async Task Send_Retry_CopiesMethodHeadersVersionAndOptions()
+    {
+        var inner = Registry();
+        using var invoker = CreateInvoker(inner);
+        var key = new HttpRequestOptionsKey<string>("collage.route");
+        var request = new HttpRequestMessage(HttpMethod.Head, Upstream + "/v2/library/alpine/manifests/latest")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        request.Headers.Accept.ParseAdd("application/vnd.oci.image.index.v1+json");
+        request.Headers.TryAddWithoutValidation("X-Odd", "not \"valid\" ,, header");
+        request.Options.Set(key, "hub");
+
+        (await invoker.SendAsync(request, default)).Dispose();
+
+        var retry = inner.Sent[2];
+        retry.Method.Should().Be(HttpMethod.Head);
+        retry.Uri.Should().Be(request.RequestUri);
+        retry.Version.Should().Be(HttpVersion.Version20);
+        retry.VersionPolicy.Should().Be(HttpVersionPolicy.RequestVersionOrLower);
+        retry.Headers["Accept"].Should().Be("application/vnd.oci.image.index.v1+json");
+        retry.Headers["X-Odd"].Should().Be("not \"valid\" ,, header");
+        retry.Options.Should().Contain("collage.route", "hub");
+        retry.Authorization.Should().Be($"Bearer {Token}");
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task Send_NotGetOrHead_PassesThrough(string method)
+    {
+        var inner = Registry();
+        using var invoker = CreateInvoker(inner);
+
+        using var response = await invoker.SendAsync(new HttpRequestMessage(new HttpMethod(method), Upstream + "/v2/a/manifests/x"), default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        inner.Sent.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Send_RequestWithOwnAuthorization_PassesThrough()
+    {
+        var inner = Registry();
+        using var invoker = CreateInvoker(inner);
+        var request = Get();
+        request.Headers.TryAddWithoutValidation("Authorization", "Basic dXNlcjpwYXNz");
+
+        using var response = await invoker.SendAsync(request, default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        inner.Sent.Should().ContainSingle().Which.Authorization.Should().Be("Basic dXNlcjpwYXNz");
+    }
+
+    [Theory]
+    [InlineData("Basic realm=\"registry\"")]
+    [InlineData("Negotiate")]
+    [InlineData("")]
+    public async Task Send_NoBearerChallenge_ReturnsUpstream401AndWarns(string challenge)
+    {
+        var inner = Registry(challenge);
+        using var invoker = CreateInvoker(inner);
+
+        using var response = await invoker.SendAsync(Get(), default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await response.Content.ReadAsStringAsync()).Should().Be("{\"errors\":[]}");
+        inner.Sent.Should().ContainSingle();
+        _logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning && e.Text.Contains("https://registry.example"));
+    }
+
+    [Theory]
+    [InlineData("Bearer service=\"registry.example\"")]
+    [InlineData("Bearer realm=\"/token\"")]
+    [InlineData("Bearer realm=\"ftp://auth.example/token\"")]
+    [InlineData("Bearer realm=\"file:///etc/passwd\"")]
+    [InlineData("Bearer realm=\"https://user:pass@auth.example/token\"")]
+    [InlineData("Bearer realm=\"not a uri\"")]
+    public async Task Send_UnusableRealm_ReturnsUpstream401WithoutFetching(string challenge)
+    {
+        var inner = Registry(challenge);
+        using var invoker = CreateInvoker(inner);
+
+        using var response = await invoker.SendAsync(Get(), default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().Should().Be(challenge);
+        inner.Sent.Should().ContainSingle();
+        _logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning && !e.Text.Contains("pass@"));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError, "{\"token\":\"a\"}")]
+    [InlineData(HttpStatusCode.OK, "<html>not json</html>")]
+    [InlineData(HttpStatusCode.OK, "{\"token\":\"\"}")]
+    public async Task Send_TokenServerFails_ReturnsUpstream401AndFetchesOnce(HttpStatusCode status, string body)
+    {
+        var inner = Registry(tokenServer: _ => ScriptedHandler.Json(body, status));
+        using var invoker = CreateInvoker(inner);
+
+        using var response = await invoker.SendAsync(Get(), default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.Should().ContainSingle().Which.Scheme.Should().Be("Bearer");
+        TokenRequests(inner).Should().ContainSingle();
+        _logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning && e.Text.Contains("auth.example") && e.Text.Contains("https://registry.example"));
+    }
+
+    [Fact]
+    public async Task Send_TokenServerFails_NextRequestTriesAgain()
+    {
+        var fail = true;
+        var inner = Registry(tokenServer: _ => fail ? ScriptedHandler.Json("oops", HttpStatusCode.BadGateway) : ScriptedHandler.Json($$"""{"token":"{{Token}}"}"""));
+        using var invoker = CreateInvoker(inner);
+
+        (await invoker.SendAsync(Get(), default)).Dispose();
+        fail = false;
+        using var response = await invoker.SendAsync(Get(), default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        TokenRequests(inner).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Send_UpstreamRejectsFreshToken_Returns401WithoutSecondFetch()
+    {
+        var inner = new ScriptedHandler(request => request.RequestUri!.Host == "auth.example"
+            ? ScriptedHandler.Json($$"""{"token":"{{Token}}"}""")
+            : ScriptedHandler.Unauthorized(Challenge));
+        using var invoker = CreateInvoker(inner);
+
+        using var response = await invoker.SendAsync(Get(), default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        inner.Sent.Should().HaveCount(3);
+        _cache.TryGetToken(new TokenCacheKey(Realm, "registry.example", "repository:library/alpine:pull"), out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Send_CachedTokenRejected_FetchesANewOneOnce()
+    {
+        var tokens = 0;
+        var inner = new ScriptedHandler(request =>
+        {
+            if (request.RequestUri!.Host == "auth.example")
+            {
+                return ScriptedHandler.Json($$"""{"token":"t{{++tokens}}","expires_in":300}""");
+            }
+
+            // The upstream only ever accepts the newest token, as if the older one were revoked.
+            return request.Headers.Authorization?.Parameter == $"t{tokens}" && tokens > 0
+                ? new HttpResponseMessage(HttpStatusCode.OK)
+                : ScriptedHandler.Unauthorized(Challenge);
+        });
+        using var invoker = CreateInvoker(inner);
+        (await invoker.SendAsync(Get(), default)).Dispose();
+        tokens++; // revoke t1
+
+        using var response = await invoker.SendAsync(Get(), default);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        inner.Sent.Skip(3).Select(r => r.Authorization).Should().Equal("Bearer t1", null, "Bearer t3");
+    }
+
+    [Fact]
+    public async Task Send_CallerCancels_Throws()
+    {
+        var inner = Registry(tokenServer: _ => throw new OperationCanceledException());
+        using var invoker = CreateInvoker(inner);
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        var send = () => invoker.SendAsync(Get(), cts.Token);
+
+        await send.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task Send_Anything_NeverLogsTheToken()
+    {
+        var inner = Registry();
+        using var invoker = CreateInvoker(inner);
+
+        (await invoker.SendAsync(Get(), default)).Dispose();
+        (await invoker.SendAsync(Get(), default)).Dispose();
+
+        _logger.Entries.Should().NotBeEmpty();
+        _logger.Entries.Should().NotContain(e => e.Text.Contains(Token));
+    }
+
+    [Fact]
+    public void AddUpstreamAuthentication_RegistersSingletonCacheAndTransientHandler()
+    {
+        var time = new FakeTimeProvider();
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(time)
+            .AddUpstreamAuthentication(new UpstreamAuthenticationOptions { MaxCachedTokens = 7 });
+        using var provider = services.BuildServiceProvider();
+
+        var cache = provider.GetRequiredService<TokenCache>();
+        cache.Should().BeSameAs(provider.GetRequiredService<TokenCache>());
+        cache.TimeProvider.Should().BeSameAs(time);
+        cache.Options.MaxCachedTokens.Should().Be(7);
+        provider.GetRequiredService<UpstreamTokenHandler>().Should().NotBeSameAs(provider.GetRequiredService<UpstreamTokenHandler>());
+    }
+}

@@ -1,0 +1,231 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Transforms.Authentication;
+
+/// <summary>
+/// Does the anonymous Bearer token dance of the distribution token spec
+/// (https://distribution.github.io/distribution/spec/auth/token/) with an upstream registry:
+/// on a 401 with a Bearer challenge it asks the challenge's realm for a token, without
+/// credentials, and sends the request again once with it. Tokens are cached, and once an
+/// upstream's realm is known a cached token goes with the first request, saving the 401.
+/// </summary>
+/// <remarks>
+/// Only GET and HEAD are handled: they carry no body, so sending them again is safe. Sits
+/// outside the redirect follower, so that no token ever follows a redirect to a CDN.
+/// </remarks>
+internal sealed partial class UpstreamTokenHandler : DelegatingHandler
+{
+    private readonly TokenCache _cache;
+    private readonly ILogger<UpstreamTokenHandler> _logger;
+
+    public UpstreamTokenHandler(TokenCache cache, ILogger<UpstreamTokenHandler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(logger);
+        _cache = cache;
+        _logger = logger;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // A request that brings its own credentials, or one that could not be sent again, is
+        // none of our business.
+        if (request.RequestUri is not { IsAbsoluteUri: true } uri
+            || (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head)
+            || request.Content is not null
+            || request.Headers.Authorization is not null)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var origin = uri.GetLeftPart(UriPartial.Authority);
+        var derivedScope = RegistryScope.FromPath(uri.AbsolutePath);
+
+        // Tokens are only sent up front to the very origin (scheme included) whose challenge
+        // named the realm, so none leaks to another host or over plain http.
+        TokenCacheKey? sentKey = null;
+        string? sentToken = null;
+        if (derivedScope is not null
+            && _cache.TryGetRealm(origin, out var known)
+            && _cache.TryGetToken(new TokenCacheKey(known.Realm, known.Service, derivedScope), out sentToken))
+        {
+            sentKey = new TokenCacheKey(known.Realm, known.Service, derivedScope);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sentToken);
+            Log.SendingCachedToken(_logger, origin);
+        }
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        if (sentKey is { } rejectedKey)
+        {
+            // RFC 6750 section 3.1: invalid_token, e.g. revoked or expired early. Fetch anew below.
+            _cache.Invalidate(rejectedKey, sentToken!);
+        }
+
+        var key = GetTokenKey(response, origin, derivedScope);
+        if (key is null)
+        {
+            return response;
+        }
+
+        string token;
+        try
+        {
+            token = await _cache.GetTokenAsync(key.Value, ct => FetchTokenAsync(key.Value, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The upstream's own 401 is the most honest answer the client can get.
+            Log.TokenFetchFailed(_logger, origin, new Uri(key.Value.Realm).Authority, ex);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        _cache.RememberRealm(origin, new BearerRealm(key.Value.Realm, key.Value.Service));
+        response.Dispose();
+
+        using var retry = CopyRequest(request, token);
+        var retried = await base.SendAsync(retry, cancellationToken).ConfigureAwait(false);
+        if (retried.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            // Sent once, and no more: the client gets this 401. Not kept for the next request.
+            _cache.Invalidate(key.Value, token);
+            Log.TokenRejected(_logger, origin);
+        }
+
+        return retried;
+    }
+
+    private TokenCacheKey? GetTokenKey(HttpResponseMessage response, string origin, string? derivedScope)
+    {
+        var challenges = AuthenticationChallengeParser.Parse(response.Headers);
+        var bearer = challenges.FirstOrDefault(c => c.IsBearer);
+        if (bearer is null)
+        {
+            // Basic, another scheme, or none: anonymous tokens only come from a Bearer realm.
+            Log.NoBearerChallenge(_logger, origin, challenges.Count == 0 ? "none" : string.Join(", ", challenges));
+            return null;
+        }
+
+        if (!bearer.TryGetParameter("realm", out var realm) || !IsUsableRealm(realm))
+        {
+            Log.UnusableRealm(_logger, origin);
+            return null;
+        }
+
+        bearer.TryGetParameter("service", out var service);
+
+        // The challenge knows best what the upstream wants; the path is the fallback.
+        var scope = bearer.TryGetParameter("scope", out var challenged) && RegistryScope.Split(challenged) is { Length: > 0 } scopes
+            ? string.Join(' ', scopes)
+            : derivedScope;
+
+        return new TokenCacheKey(realm, string.IsNullOrEmpty(service) ? null : service, scope);
+    }
+
+    // The realm is where the token request goes: an absolute http(s) URI, and no userinfo, which
+    // would put credentials in a URI (RFC 9110 section 4.2.4 deprecates it) and in logs.
+    private static bool IsUsableRealm(string realm) =>
+        Uri.TryCreate(realm, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.UserInfo.Length == 0
+        && uri.Host.Length > 0;
+
+    private async Task<TokenResponse> FetchTokenAsync(TokenCacheKey key, CancellationToken cancellationToken)
+    {
+        // Distribution token spec, "Requesting a Token": GET realm?service=S&scope=X, one scope
+        // parameter per scope. Anonymous: a fresh request with none of the client's headers.
+        var query = new List<KeyValuePair<string, string?>>();
+        if (key.Service is not null)
+        {
+            query.Add(new("service", key.Service));
+        }
+
+        if (key.Scope is not null)
+        {
+            foreach (var scope in RegistryScope.Split(key.Scope))
+            {
+                query.Add(new("scope", scope));
+            }
+        }
+
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, QueryHelpers.AddQueryString(key.Realm, query));
+        tokenRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        // Through the inner chain, so the upstream's TLS settings apply to its token server too.
+        using var tokenResponse = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
+        if (!tokenResponse.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException(
+                $"The token server answered {(int)tokenResponse.StatusCode}.", inner: null, tokenResponse.StatusCode);
+        }
+
+        var token = await TokenResponseReader.ReadAsync(tokenResponse.Content, _cache.Options.MaxTokenResponseBytes, cancellationToken)
+            .ConfigureAwait(false);
+        Log.TokenFetched(_logger, new Uri(key.Realm).Authority, key.Scope ?? "", token.ExpiresIn);
+        return token;
+    }
+
+    private static HttpRequestMessage CopyRequest(HttpRequestMessage request, string token)
+    {
+        // A sent HttpRequestMessage may not be sent again; a GET or HEAD copies whole.
+        var copy = new HttpRequestMessage(request.Method, request.RequestUri)
+        {
+            Version = request.Version,
+            VersionPolicy = request.VersionPolicy,
+        };
+
+        foreach (var header in request.Headers.NonValidated)
+        {
+            if (!string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        copy.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var options = (IDictionary<string, object?>)copy.Options;
+        foreach (var option in request.Options)
+        {
+            options[option.Key] = option.Value;
+        }
+
+        return copy;
+    }
+
+    // Authorities and realms only: never a token, never a query string.
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Upstream {Upstream} answered 401 without a Bearer challenge (challenges: {Schemes}); passing its 401 on.", EventName = "NoBearerChallenge")]
+        public static partial void NoBearerChallenge(ILogger logger, string upstream, string schemes);
+
+        [LoggerMessage(2, LogLevel.Warning, "Upstream {Upstream} answered 401 with a Bearer challenge whose realm is missing or not an absolute http(s) URI without userinfo; passing its 401 on.", EventName = "UnusableRealm")]
+        public static partial void UnusableRealm(ILogger logger, string upstream);
+
+        [LoggerMessage(3, LogLevel.Warning, "Could not get an anonymous token from {TokenServer} for upstream {Upstream}; passing its 401 on.", EventName = "TokenFetchFailed")]
+        public static partial void TokenFetchFailed(ILogger logger, string upstream, string tokenServer, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "Upstream {Upstream} rejected the token its own token server issued; passing its 401 on.", EventName = "TokenRejected")]
+        public static partial void TokenRejected(ILogger logger, string upstream);
+
+        [LoggerMessage(5, LogLevel.Debug, "Fetched a token from {TokenServer} for scope '{Scope}', expires_in {ExpiresIn}.", EventName = "TokenFetched")]
+        public static partial void TokenFetched(ILogger logger, string tokenServer, string scope, int? expiresIn);
+
+        [LoggerMessage(6, LogLevel.Debug, "Sending a cached token up front to upstream {Upstream}.", EventName = "SendingCachedToken")]
+        public static partial void SendingCachedToken(ILogger logger, string upstream);
+    }
+}

@@ -1,3 +1,4 @@
+using Collage.Transforms.Authentication;
 using Collage.Transforms.Redirects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,6 +14,8 @@ internal static class UpstreamServiceCollectionExtensions
         services.TryAddSingleton(new RedirectOptions());
         services.AddSingleton<IUpstreamHandlerWrapper, TlsHandlerWrapper>();
         services.AddSingleton<IUpstreamHandlerWrapper, RedirectHandlerWrapper>();
+        services.AddUpstreamAuthentication();
+        services.AddSingleton<IUpstreamHandlerWrapper, TokenHandlerWrapper>();
         return services;
     }
 }

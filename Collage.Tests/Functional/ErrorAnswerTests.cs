@@ -124,6 +124,33 @@ public sealed class ErrorAnswerTests
     }
 
     [Fact]
+    public async Task Get_UpstreamSilentPastActivityTimeout_Answers504OciError()
+    {
+        using var release = new CancellationTokenSource();
+        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), release.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        await using var collage = await CollageServer.StartAsync(new
+        {
+            mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" },
+            http = new { activityTimeout = "00:00:01" },
+        });
+
+        using var response = await collage.Client.GetAsync("/v2/apps/web/manifests/v1");
+        await release.CancelAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.GatewayTimeout);
+        (await ErrorCodeAsync(response)).Should().Be("UNAVAILABLE");
+    }
+
+    [Fact]
     public async Task Get_Base_Answers200EmptyObject()
     {
         await using var upstream = await FakeUpstream.StartAsync(_ => Task.CompletedTask);

@@ -131,6 +131,58 @@ public sealed class CollageAppTests : IDisposable
     }
 
     [Fact]
+    public async Task Build_ProcessEnvironment_ConfigFileAndMappingsLayer()
+    {
+        // Only this class builds apps and xunit runs one class's tests one at a time, so process variables are safe here.
+        var file = ConfigFile("""{ "mappings": { "mine": "ghcr.io/me" } }""");
+        Environment.SetEnvironmentVariable("COLLAGE_CONFIG_FILE", file);
+        Environment.SetEnvironmentVariable("Collage__Mappings__fromenv", "quay.io/env");
+        try
+        {
+            await using var app = CollageApp.Build(["--port", "0", "--bind", "127.0.0.1"]);
+
+            GlobalPrefixes(app).Should().BeEquivalentTo("mine", "fromenv");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COLLAGE_CONFIG_FILE", null);
+            Environment.SetEnvironmentVariable("Collage__Mappings__fromenv", null);
+        }
+    }
+
+    [Fact]
+    public void Build_BadCollagePortVariable_NamesPort()
+    {
+        Environment.SetEnvironmentVariable("COLLAGE_PORT", "http");
+        try
+        {
+            var act = () => CollageApp.Build([]);
+
+            act.Should().Throw<CollageConfigException>().Where(e => e.Key == "--port").WithMessage("*'http' is not a TCP port*");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COLLAGE_PORT", null);
+        }
+    }
+
+    [Fact]
+    public async Task Build_PortSwitch_OverridesCollagePortVariable()
+    {
+        Environment.SetEnvironmentVariable("COLLAGE_PORT", "http");
+        try
+        {
+            await using var app = CollageApp.Build(Args(null));
+
+            GlobalPrefixes(app).Should().Contain("etcd");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COLLAGE_PORT", null);
+        }
+    }
+
+    [Fact]
     public void Build_TypoInMappingsKey_NamesKeyAndFix()
     {
         var file = ConfigFile("""{ "mapings": { "etcd": "quay.io/coreos/etcd" } }""");

@@ -22,7 +22,7 @@ public sealed class MountMapTests
     [InlineData("hub/bitnami/redis", "registry-1.docker.io", "bitnami/redis")]
     public void Resolve_OriginalConfig_MapsToUpstreamName(string local, string authority, string upstreamName)
     {
-        var resolution = Mounts.Global(Original).Resolve(local);
+        var resolution = TestMounts.Global(Original).Resolve(local);
 
         resolution.Should().NotBeNull();
         resolution!.Value.Upstream.Authority.Should().Be(authority);
@@ -32,10 +32,10 @@ public sealed class MountMapTests
     [Fact]
     public void Resolve_HttpUpstream_KeepsPlainHttpScheme()
     {
-        var resolution = Mounts.Global(Original).Resolve("foobar/x");
+        var resolution = TestMounts.Global(Original).Resolve("foobar/x");
 
         resolution!.Value.Upstream.BaseUri.Should().Be(new Uri("http://insecure-registry.local.lan/"));
-        Mounts.Global(Original).Resolve("etcd")!.Value.Upstream.BaseUri.Should().Be(new Uri("https://quay.io/"));
+        TestMounts.Global(Original).Resolve("etcd")!.Value.Upstream.BaseUri.Should().Be(new Uri("https://quay.io/"));
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class MountMapTests
     [InlineData("x/cool/stuff")]
     public void Resolve_PartialSegment_DoesNotMatch(string local)
     {
-        Mounts.Global(Original).Resolve(local).Should().BeNull();
+        TestMounts.Global(Original).Resolve(local).Should().BeNull();
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public sealed class MountMapTests
     [InlineData("a/b/cd", "mid.example/m1/cd")]
     public void Resolve_LongestSegmentPrefix_Wins(string local, string expected)
     {
-        var map = Mounts.Global("a=top.example/t1", "a/b=mid.example/m1", "a/b/c=deep.example/d1");
+        var map = TestMounts.Global("a=top.example/t1", "a/b=mid.example/m1", "a/b/c=deep.example/d1");
 
         var resolution = map.Resolve(local);
 
@@ -74,8 +74,8 @@ public sealed class MountMapTests
     [Fact]
     public void Resolve_DeclarationOrder_DoesNotMatter()
     {
-        var forward = Mounts.Global("a=top.example/t1", "a/b=mid.example/m1");
-        var backward = Mounts.Global("a/b=mid.example/m1", "a=top.example/t1");
+        var forward = TestMounts.Global("a=top.example/t1", "a/b=mid.example/m1");
+        var backward = TestMounts.Global("a/b=mid.example/m1", "a=top.example/t1");
 
         forward.Resolve("a/b/x")!.Value.UpstreamName.Should().Be("m1/x");
         backward.Resolve("a/b/x")!.Value.UpstreamName.Should().Be("m1/x");
@@ -89,7 +89,7 @@ public sealed class MountMapTests
     [InlineData(" cool/stuff ")]
     public void Resolve_SlashesAroundKey_AreNormalised(string key)
     {
-        var map = Mounts.Global($"{key}=index.docker.io/flavio/");
+        var map = TestMounts.Global($"{key}=index.docker.io/flavio/");
 
         map.Mounts.Single().LocalPrefix.Should().Be("cool/stuff");
         map.Mounts.Single().UpstreamPrefix.Should().Be("flavio");
@@ -103,7 +103,7 @@ public sealed class MountMapTests
     [InlineData("quay.io", "etcd")]
     public void Resolve_SlashesAroundSource_AreNormalised(string source, string expected)
     {
-        Mounts.Global($"q={source}").Resolve("q/etcd")!.Value.UpstreamName.Should().Be(expected);
+        TestMounts.Global($"q={source}").Resolve("q/etcd")!.Value.UpstreamName.Should().Be(expected);
     }
 
     [Theory]
@@ -112,14 +112,14 @@ public sealed class MountMapTests
     [InlineData("reg/a/b/c", "a/b/c")]
     public void Resolve_WholeRegistryMount_MapsRemainder(string local, string expected)
     {
-        Mounts.Global("reg=registry.local.lan:5000").Resolve(local)!.Value.UpstreamName.Should().Be(expected);
+        TestMounts.Global("reg=registry.local.lan:5000").Resolve(local)!.Value.UpstreamName.Should().Be(expected);
     }
 
     [Fact]
     public void Resolve_WholeRegistryMount_HasNoRepositoryAtItsOwnPrefix()
     {
-        Mounts.Global("reg=registry.local.lan").Resolve("reg").Should().BeNull();
-        Mounts.Global("hub=registry-1.docker.io").Resolve("hub").Should().BeNull();
+        TestMounts.Global("reg=registry.local.lan").Resolve("reg").Should().BeNull();
+        TestMounts.Global("hub=registry-1.docker.io").Resolve("hub").Should().BeNull();
     }
 
     [Theory]
@@ -131,7 +131,7 @@ public sealed class MountMapTests
     [InlineData("etcd", "quay.io", "coreos/etcd")]
     public void Resolve_RootMount_IsFallbackBesideOtherMounts(string local, string authority, string upstreamName)
     {
-        var map = Mounts.Global("/=other.example", "cool/stuff=docker.io/flavio", "etcd=quay.io/coreos/etcd");
+        var map = TestMounts.Global("/=other.example", "cool/stuff=docker.io/flavio", "etcd=quay.io/coreos/etcd");
 
         var resolution = map.Resolve(local)!.Value;
 
@@ -142,7 +142,7 @@ public sealed class MountMapTests
     [Fact]
     public void Resolve_RootMountWithNamespace_PrefixesEveryName()
     {
-        var map = Mounts.Global("/=mirror.local.lan/docker.io");
+        var map = TestMounts.Global("/=mirror.local.lan/docker.io");
 
         map.Resolve("nginx")!.Value.UpstreamName.Should().Be("docker.io/nginx");
         map.Resolve("library/nginx")!.Value.UpstreamName.Should().Be("docker.io/library/nginx");
@@ -153,7 +153,7 @@ public sealed class MountMapTests
     [Fact]
     public void Resolve_NoRootMount_UnmountedNameIsNull()
     {
-        Mounts.Global("etcd=quay.io/coreos/etcd").Resolve("nginx").Should().BeNull();
+        TestMounts.Global("etcd=quay.io/coreos/etcd").Resolve("nginx").Should().BeNull();
     }
 
     [Theory]
@@ -166,7 +166,7 @@ public sealed class MountMapTests
     [InlineData("cool/stuff=docker.io/flavio", "cool/stuff/x", "flavio/x")]
     public void Resolve_DockerHubSingleSegment_GainsLibrary(string mapping, string local, string upstreamName)
     {
-        var resolution = Mounts.Global(mapping).Resolve(local)!.Value;
+        var resolution = TestMounts.Global(mapping).Resolve(local)!.Value;
 
         resolution.Upstream.Authority.Should().Be("registry-1.docker.io");
         resolution.Upstream.IsDockerHub.Should().BeTrue();
@@ -176,7 +176,7 @@ public sealed class MountMapTests
     [Fact]
     public void Resolve_OtherRegistrySingleSegment_DoesNotGainLibrary()
     {
-        var resolution = Mounts.Global("/=quay.io").Resolve("nginx")!.Value;
+        var resolution = TestMounts.Global("/=quay.io").Resolve("nginx")!.Value;
 
         resolution.Upstream.IsDockerHub.Should().BeFalse();
         resolution.UpstreamName.Should().Be("nginx");
@@ -185,7 +185,7 @@ public sealed class MountMapTests
     [Fact]
     public void Resolve_DockerHubAliases_ShareOneUpstream()
     {
-        var table = Mounts.Table("a=docker.io/x", "b=index.docker.io/y", "c=registry-1.docker.io/z", "d=https://docker.io/w");
+        var table = TestMounts.Table("a=docker.io/x", "b=index.docker.io/y", "c=registry-1.docker.io/z", "d=https://docker.io/w");
 
         table.Upstreams.Should().ContainSingle().Which.Id.Should().Be("https://registry-1.docker.io");
         var map = table.Global;
@@ -202,7 +202,7 @@ public sealed class MountMapTests
     [InlineData("insecure-registry.local.lan", "foo/baz", "foobar/baz")]
     public void ToLocal_OriginalConfig_IsInverseOfResolve(string authority, string upstreamName, string local)
     {
-        var map = Mounts.Global(Original);
+        var map = TestMounts.Global(Original);
         var upstream = map.Mounts.First(m => m.Upstream.Authority == authority).Upstream;
 
         map.ToLocal(upstream, upstreamName).Should().Be(local);
@@ -216,7 +216,7 @@ public sealed class MountMapTests
     [InlineData("insecure-registry.local.lan", "foobar/x")]
     public void ToLocal_NameOutsideEveryMount_IsNull(string authority, string upstreamName)
     {
-        var map = Mounts.Global(Original);
+        var map = TestMounts.Global(Original);
         var upstream = map.Mounts.First(m => m.Upstream.Authority == authority).Upstream;
 
         map.ToLocal(upstream, upstreamName).Should().BeNull();
@@ -226,7 +226,7 @@ public sealed class MountMapTests
     [Fact]
     public void ToLocal_MountedNamespaceItself_IsTheMountKey()
     {
-        var map = Mounts.Global(Original);
+        var map = TestMounts.Global(Original);
         var insecure = map.Resolve("foobar/x")!.Value.Upstream;
 
         map.ToLocal(insecure, "foo").Should().Be("foobar");
@@ -235,8 +235,8 @@ public sealed class MountMapTests
     [Fact]
     public void ToLocal_UpstreamNotInMap_IsNull()
     {
-        var map = Mounts.Global("etcd=quay.io/coreos/etcd");
-        var elsewhere = Mounts.Global("x=ghcr.io/x").Mounts.Single().Upstream;
+        var map = TestMounts.Global("etcd=quay.io/coreos/etcd");
+        var elsewhere = TestMounts.Global("x=ghcr.io/x").Mounts.Single().Upstream;
 
         map.ToLocal(elsewhere, "x/y").Should().BeNull();
     }
@@ -244,8 +244,8 @@ public sealed class MountMapTests
     [Fact]
     public void ToLocal_SameHostOtherScheme_IsOtherUpstream()
     {
-        var map = Mounts.Global("a=http://registry.local.lan/foo");
-        var https = Mounts.Global("b=registry.local.lan/foo").Mounts.Single().Upstream;
+        var map = TestMounts.Global("a=http://registry.local.lan/foo");
+        var https = TestMounts.Global("b=registry.local.lan/foo").Mounts.Single().Upstream;
 
         map.ToLocal(https, "foo/x").Should().BeNull();
         map.ToLocal(map.Mounts.Single().Upstream, "foo/x").Should().Be("a/x");
@@ -255,7 +255,7 @@ public sealed class MountMapTests
     public void ToLocalNames_DeeperMount_ShadowsShallowerOne()
     {
         // "a" would show reg/x/b/c as a/b/c, but "a/b" owns that local name and maps it elsewhere.
-        var map = Mounts.Global("a=registry.local.lan/x", "a/b=other.local.lan/y");
+        var map = TestMounts.Global("a=registry.local.lan/x", "a/b=other.local.lan/y");
         var reg = map.Resolve("a/q")!.Value.Upstream;
 
         map.ToLocalNames(reg, "x/b/c").Should().BeEmpty();
@@ -267,7 +267,7 @@ public sealed class MountMapTests
     [Fact]
     public void ToLocalNames_RootMountShadowedByNamedMount_IsSkipped()
     {
-        var map = Mounts.Global("/=registry.local.lan", "etcd=quay.io/coreos/etcd");
+        var map = TestMounts.Global("/=registry.local.lan", "etcd=quay.io/coreos/etcd");
         var reg = map.Resolve("anything")!.Value.Upstream;
 
         map.ToLocal(reg, "etcd/x").Should().BeNull();
@@ -277,7 +277,7 @@ public sealed class MountMapTests
     [Fact]
     public void ToLocalNames_SeveralMountsOfOneUpstream_DeepestFirst()
     {
-        var map = Mounts.Global("q=quay.io", "q/etcd=quay.io/coreos/etcd", "coreos=quay.io/coreos");
+        var map = TestMounts.Global("q=quay.io", "q/etcd=quay.io/coreos/etcd", "coreos=quay.io/coreos");
         var quay = map.Mounts[0].Upstream;
 
         map.ToLocalNames(quay, "coreos/etcd/x").Should().Equal("q/etcd/x", "coreos/etcd/x", "q/coreos/etcd/x");
@@ -288,7 +288,7 @@ public sealed class MountMapTests
     [Fact]
     public void ToLocalNames_EveryName_ResolvesBack()
     {
-        var map = Mounts.Global("q=quay.io", "q/etcd=quay.io/coreos/etcd", "coreos=quay.io/coreos");
+        var map = TestMounts.Global("q=quay.io", "q/etcd=quay.io/coreos/etcd", "coreos=quay.io/coreos");
         var quay = map.Mounts[0].Upstream;
 
         foreach (var local in map.ToLocalNames(quay, "coreos/etcd/x"))
@@ -305,7 +305,7 @@ public sealed class MountMapTests
     [InlineData("/=docker.io", "bitnami/redis", "bitnami/redis")]
     public void ToLocal_DockerHubOfficialImage_DropsLibrary(string mapping, string upstreamName, string local)
     {
-        var map = Mounts.Global(mapping);
+        var map = TestMounts.Global(mapping);
 
         map.ToLocal(map.Mounts.Single().Upstream, upstreamName).Should().Be(local);
     }
@@ -313,7 +313,7 @@ public sealed class MountMapTests
     [Fact]
     public void ToLocal_DockerHubWholeRegistry_ListsBothSpellings()
     {
-        var map = Mounts.Global("hub=docker.io");
+        var map = TestMounts.Global("hub=docker.io");
 
         map.ToLocalNames(map.Mounts.Single().Upstream, "library/nginx").Should().Equal("hub/nginx", "hub/library/nginx");
     }
@@ -321,7 +321,7 @@ public sealed class MountMapTests
     [Fact]
     public void ToLocal_DockerHubUnprefixedSingleName_IsNotAName()
     {
-        var map = Mounts.Global("/=docker.io");
+        var map = TestMounts.Global("/=docker.io");
 
         // Docker Hub never answers with "nginx"; locally "nginx" is library/nginx.
         map.ToLocal(map.Mounts.Single().Upstream, "nginx").Should().BeNull();
@@ -330,7 +330,7 @@ public sealed class MountMapTests
     [Fact]
     public void ToLocal_WholeRegistryPrefixItself_IsNull()
     {
-        var map = Mounts.Global("reg=registry.local.lan");
+        var map = TestMounts.Global("reg=registry.local.lan");
 
         map.ToLocal(map.Mounts.Single().Upstream, string.Empty).Should().BeNull();
     }
@@ -338,6 +338,6 @@ public sealed class MountMapTests
     [Fact]
     public void Name_IsGlobalForMappings()
     {
-        Mounts.Global(Original).Name.Should().Be("global");
+        TestMounts.Global(Original).Name.Should().Be("global");
     }
 }

@@ -8,13 +8,13 @@ public sealed class MountTableBuilderTests
 {
     private static MountTable VhostTable() => MountTableBuilder.Build(new CollageOptions
     {
-        Mappings = Mounts.Mappings("etcd=quay.io/coreos/etcd"),
+        Mappings = TestMounts.Mappings("etcd=quay.io/coreos/etcd"),
         Vhosts = new Dictionary<string, VhostOptions>
         {
-            ["docker-io-mirror.local.lan"] = new() { Mappings = Mounts.Mappings("/=mirror.local.lan/docker.io") },
-            ["127.0.0.2:5000"] = new() { Mappings = Mounts.Mappings("/=127.0.0.1:5102") },
-            ["127.0.0.2"] = new() { Mappings = Mounts.Mappings("any=127.0.0.1:5103/any") },
-            ["Upper.Local.Lan"] = new() { Mappings = Mounts.Mappings("u=upper.example/u") },
+            ["docker-io-mirror.local.lan"] = new() { Mappings = TestMounts.Mappings("/=mirror.local.lan/docker.io") },
+            ["127.0.0.2:5000"] = new() { Mappings = TestMounts.Mappings("/=127.0.0.1:5102") },
+            ["127.0.0.2"] = new() { Mappings = TestMounts.Mappings("any=127.0.0.1:5103/any") },
+            ["Upper.Local.Lan"] = new() { Mappings = TestMounts.Mappings("u=upper.example/u") },
         },
     });
 
@@ -44,8 +44,8 @@ public sealed class MountTableBuilderTests
     {
         var table = MountTableBuilder.Build(new CollageOptions
         {
-            Mappings = Mounts.Mappings("etcd=quay.io/coreos/etcd"),
-            Vhosts = new Dictionary<string, VhostOptions> { ["127.0.0.2:5000"] = new() { Mappings = Mounts.Mappings("/=127.0.0.1:5102") } },
+            Mappings = TestMounts.Mappings("etcd=quay.io/coreos/etcd"),
+            Vhosts = new Dictionary<string, VhostOptions> { ["127.0.0.2:5000"] = new() { Mappings = TestMounts.Mappings("/=127.0.0.1:5102") } },
         });
 
         table.Select(new HostString("127.0.0.2:5000")).Name.Should().Be("127.0.0.2:5000");
@@ -74,7 +74,7 @@ public sealed class MountTableBuilderTests
     {
         var table = MountTableBuilder.Build(new CollageOptions
         {
-            Vhosts = new Dictionary<string, VhostOptions> { ["a.lan"] = new() { Mappings = Mounts.Mappings("/=quay.io") } },
+            Vhosts = new Dictionary<string, VhostOptions> { ["a.lan"] = new() { Mappings = TestMounts.Mappings("/=quay.io") } },
         });
 
         table.Select(new HostString("b.lan")).Resolve("x").Should().BeNull();
@@ -86,8 +86,8 @@ public sealed class MountTableBuilderTests
     {
         var table = MountTableBuilder.Build(new CollageOptions
         {
-            Mappings = Mounts.Mappings("a=quay.io/a", "b=https://QUAY.io:443/b"),
-            Vhosts = new Dictionary<string, VhostOptions> { ["v.lan"] = new() { Mappings = Mounts.Mappings("/=quay.io") } },
+            Mappings = TestMounts.Mappings("a=quay.io/a", "b=https://QUAY.io:443/b"),
+            Vhosts = new Dictionary<string, VhostOptions> { ["v.lan"] = new() { Mappings = TestMounts.Mappings("/=quay.io") } },
         });
 
         table.Upstreams.Should().ContainSingle();
@@ -100,7 +100,7 @@ public sealed class MountTableBuilderTests
     {
         var table = MountTableBuilder.Build(new CollageOptions
         {
-            Mappings = Mounts.Mappings("hub=docker.io", "local=127.0.0.1:5102/x", "plain=http://registry.local.lan/foo"),
+            Mappings = TestMounts.Mappings("hub=docker.io", "local=127.0.0.1:5102/x", "plain=http://registry.local.lan/foo"),
             Upstreams = new Dictionary<string, UpstreamOptions>
             {
                 ["index.docker.io"] = new() { InsecureSkipVerify = false },
@@ -119,7 +119,7 @@ public sealed class MountTableBuilderTests
     {
         var table = MountTableBuilder.Build(new CollageOptions
         {
-            Mappings = Mounts.Mappings("etcd=quay.io/coreos/etcd"),
+            Mappings = TestMounts.Mappings("etcd=quay.io/coreos/etcd"),
             Vhosts = new Dictionary<string, VhostOptions> { ["closed.lan"] = new() },
         });
 
@@ -188,7 +188,7 @@ public sealed class MountTableBuilderTests
         {
             Vhosts = new Dictionary<string, VhostOptions>
             {
-                ["a.lan"] = new() { Mappings = Mounts.Mappings("x=quay.io/a", "/x=quay.io/b") },
+                ["a.lan"] = new() { Mappings = TestMounts.Mappings("x=quay.io/a", "/x=quay.io/b") },
             },
         });
 
@@ -203,7 +203,7 @@ public sealed class MountTableBuilderTests
     [InlineData("user:secret@quay.io/x", "*does not parse*without credentials*")]
     public void Build_BadUpstream_NamesKeyAndFix(string source, string message)
     {
-        var act = () => MountTableBuilder.Build(new CollageOptions { Mappings = Mounts.Mappings($"etcd={source}") });
+        var act = () => MountTableBuilder.Build(new CollageOptions { Mappings = TestMounts.Mappings($"etcd={source}") });
 
         act.Should().Throw<CollageConfigException>()
             .Where(e => e.Key == "mappings:etcd")
@@ -218,7 +218,7 @@ public sealed class MountTableBuilderTests
     {
         var act = () => MountTableBuilder.Build(new CollageOptions
         {
-            Mappings = Mounts.Mappings("etcd=quay.io/coreos/etcd", "l=127.0.0.1:5102"),
+            Mappings = TestMounts.Mappings("etcd=quay.io/coreos/etcd", "l=127.0.0.1:5102"),
             Upstreams = new Dictionary<string, UpstreamOptions> { [key] = new() },
         });
 
@@ -232,7 +232,7 @@ public sealed class MountTableBuilderTests
     {
         var act = () => MountTableBuilder.Build(new CollageOptions
         {
-            Mappings = Mounts.Mappings("hub=docker.io"),
+            Mappings = TestMounts.Mappings("hub=docker.io"),
             Upstreams = new Dictionary<string, UpstreamOptions> { ["docker.io"] = new(), ["index.docker.io"] = new() },
         });
 
@@ -250,7 +250,7 @@ public sealed class MountTableBuilderTests
     {
         var act = () => MountTableBuilder.Build(new CollageOptions
         {
-            Vhosts = new Dictionary<string, VhostOptions> { [key] = new() { Mappings = Mounts.Mappings("/=quay.io") } },
+            Vhosts = new Dictionary<string, VhostOptions> { [key] = new() { Mappings = TestMounts.Mappings("/=quay.io") } },
         });
 
         act.Should().Throw<CollageConfigException>()
@@ -265,8 +265,8 @@ public sealed class MountTableBuilderTests
         {
             Vhosts = new Dictionary<string, VhostOptions>
             {
-                ["a.lan"] = new() { Mappings = Mounts.Mappings("/=quay.io") },
-                ["A.LAN."] = new() { Mappings = Mounts.Mappings("/=quay.io") },
+                ["a.lan"] = new() { Mappings = TestMounts.Mappings("/=quay.io") },
+                ["A.LAN."] = new() { Mappings = TestMounts.Mappings("/=quay.io") },
             },
         });
 
@@ -278,11 +278,11 @@ public sealed class MountTableBuilderTests
     {
         var table = MountTableBuilder.Build(new CollageOptions
         {
-            Mappings = Mounts.Mappings("/=quay.io"),
+            Mappings = TestMounts.Mappings("/=quay.io"),
             Vhosts = new Dictionary<string, VhostOptions>
             {
-                ["[::1]:5000"] = new() { Mappings = Mounts.Mappings("/=ghcr.io") },
-                ["[::2]"] = new() { Mappings = Mounts.Mappings("/=gcr.io") },
+                ["[::1]:5000"] = new() { Mappings = TestMounts.Mappings("/=ghcr.io") },
+                ["[::2]"] = new() { Mappings = TestMounts.Mappings("/=gcr.io") },
             },
         });
 

@@ -23,6 +23,8 @@ public sealed class UpstreamSourceTests
     [InlineData("registry.local.lan:5000/a__b/c-d/e.f", "https", "registry.local.lan:5000", "a__b/c-d/e.f")]
     [InlineData("[::1]:5000/x", "https", "[::1]:5000", "x")]
     [InlineData("localhost:5000", "https", "localhost:5000", "")]
+    [InlineData("HTTPS://Index.Docker.IO/flavio", "https", "registry-1.docker.io", "flavio")]
+    [InlineData("http://[::1]:5102/x", "http", "[::1]:5102", "x")]
     public void Parse_ValidSource_SplitsSchemeAuthorityAndPrefix(string source, string scheme, string authority, string prefix)
     {
         UpstreamSource.Parse("mappings:x", source).Should().Be((scheme, authority, prefix));

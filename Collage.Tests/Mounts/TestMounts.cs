@@ -4,7 +4,7 @@ using Collage.Transforms.Mounts;
 namespace Collage.Tests.Mounts;
 
 /// <summary>Builds mount tables and maps from compact test data.</summary>
-internal static class Mounts
+internal static class TestMounts
 {
     /// <summary>Pairs such as <c>"cool/stuff=index.docker.io/flavio"</c>.</summary>
     public static Dictionary<string, string> Mappings(params string[] pairs) =>

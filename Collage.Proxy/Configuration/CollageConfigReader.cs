@@ -98,9 +98,10 @@ internal static class CollageConfigReader
                 {
                     isEntry = true;
                 }
-                else if (IsPort(child.Key) && child.GetChildren().Any())
+                else if (IsPort(child.Key) && child.Value is null)
                 {
-                    // host:port, split by the configuration system.
+                    // host:port, split by the configuration system. An empty object ({}) arrives as a key
+                    // without value or children and is an entry with defaults, as it is without a port.
                     CheckKeys(child, entryKeys);
                     yield return ($"{host.Key}:{child.Key}", child);
                 }
@@ -110,7 +111,8 @@ internal static class CollageConfigReader
                 }
             }
 
-            if (isEntry)
+            // An empty object ({}) is an entry with every default, not nothing.
+            if (isEntry || (host.Value is null && !host.GetChildren().Any()))
             {
                 yield return (host.Key, host);
             }

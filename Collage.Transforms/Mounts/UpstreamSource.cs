@@ -43,7 +43,10 @@ internal static class UpstreamSource
             : DockerHub.NormalizeHost(uri.IdnHost.ToLowerInvariant());
         var authority = uri.IsDefaultPort ? host : $"{host}:{uri.Port}";
 
-        var prefix = uri.AbsolutePath.Trim('/');
+        // The namespace as written, not Uri's canonical path: Uri resolves "a/../b" to "b" and "a/./b" to
+        // "a/b", which would silently point the mount at another namespace.
+        var pathStart = text.IndexOf('/');
+        var prefix = pathStart < 0 ? string.Empty : text[pathStart..].Trim('/');
         if (prefix.Length > 0 && !ReferenceGrammar.IsValidName(prefix))
         {
             throw new CollageConfigException(key, $"the upstream namespace '{prefix}' is not a valid repository name (lower-case letters, digits, '.', '_', '-' and '/' between components).");

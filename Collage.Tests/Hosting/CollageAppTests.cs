@@ -1,0 +1,303 @@
+using System.Net;
+using Collage.Proxy.Hosting;
+using Collage.Transforms.Configuration;
+using Collage.Transforms.Mounts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Collage.Tests.Hosting;
+
+public sealed class CollageAppTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("collage-app-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string ConfigFile(string json)
+    {
+        var path = Path.Combine(_directory, $"{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string[] Args(string? configFile, params string[] more) =>
+        [.. configFile is null ? [] : new[] { "--config-file", configFile }, "--port", "0", "--bind", "127.0.0.1", .. more];
+
+    private static Action<WebApplicationBuilder> Layer(params (string Key, string Value)[] entries) =>
+        builder => builder.Configuration.AddInMemoryCollection(entries.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
+
+    private static MountTable Table(WebApplication app) => app.Services.GetRequiredService<MountTableProvider>().Current;
+
+    private static IEnumerable<string> GlobalPrefixes(WebApplication app) => Table(app).Global.Mounts.Select(m => m.LocalPrefix);
+
+    [Fact]
+    public async Task Build_NoConfigFile_UsesAppsettingsDefaults()
+    {
+        await using var app = CollageApp.Build(Args(null));
+
+        GlobalPrefixes(app).Should().BeEquivalentTo("cool/stuff", "etcd", "hub");
+        Table(app).Global.Resolve("cool/stuff/x")!.Value.UpstreamName.Should().Be("flavio/x");
+    }
+
+    [Fact]
+    public async Task Build_ConfigFile_ReplacesDefaultMappingsRatherThanMerging()
+    {
+        var file = ConfigFile("""{ "mappings": { "mine": "ghcr.io/me" } }""");
+
+        await using var app = CollageApp.Build(Args(file));
+
+        GlobalPrefixes(app).Should().Equal("mine");
+        Table(app).Global.Resolve("etcd").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Build_ConfigFileWithVhostsOnly_HasNoDefaultGlobalMappings()
+    {
+        var file = ConfigFile("""{ "vhosts": { "127.0.0.2:5000": { "mappings": { "/": "http://127.0.0.1:5102" } } } }""");
+
+        await using var app = CollageApp.Build(Args(file));
+
+        Table(app).Global.Mounts.Should().BeEmpty();
+        Table(app).Select(new HostString("127.0.0.2:5000")).Resolve("x")!.Value.Upstream.Id.Should().Be("http://127.0.0.1:5102");
+    }
+
+    [Fact]
+    public async Task Build_OriginalFileWithPortKeys_Works()
+    {
+        var file = ConfigFile("""
+            {
+              "mappings": { "local": "http://127.0.0.1:5102/lab" },
+              "vhosts": { "127.0.0.2:5000": { "mappings": { "/": "http://127.0.0.1:5102" } } },
+              "upstreams": { "127.0.0.1:5102": { "insecureSkipVerify": true } }
+            }
+            """);
+
+        await using var app = CollageApp.Build(Args(file));
+
+        var table = Table(app);
+        table.Select(new HostString("127.0.0.2:5000")).Name.Should().Be("127.0.0.2:5000");
+        table.UpstreamOptions["127.0.0.1:5102"].InsecureSkipVerify.Should().BeTrue();
+        table.Upstreams.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Build_EnvironmentLayer_MergesOverConfigFile()
+    {
+        var file = ConfigFile("""{ "mappings": { "etcd": "quay.io/coreos/etcd", "mine": "ghcr.io/me" } }""");
+
+        // As Collage__Mappings__etcd=... and Collage__Mappings__extra=... would.
+        await using var app = CollageApp.Build(Args(file), Layer(
+            ("Collage:Mappings:etcd", "ghcr.io/etcd-io/etcd"),
+            ("Collage:Mappings:extra", "gcr.io/extra")));
+
+        GlobalPrefixes(app).Should().BeEquivalentTo("etcd", "mine", "extra");
+        Table(app).Global.Resolve("etcd")!.Value.Upstream.Authority.Should().Be("ghcr.io");
+        Table(app).Global.Resolve("etcd")!.Value.UpstreamName.Should().Be("etcd-io/etcd");
+    }
+
+    [Fact]
+    public async Task Build_EnvironmentLayerWithoutFile_MergesOverDefaults()
+    {
+        await using var app = CollageApp.Build(Args(null), Layer(("Collage:Mappings:extra", "gcr.io/extra")));
+
+        GlobalPrefixes(app).Should().BeEquivalentTo("cool/stuff", "etcd", "hub", "extra");
+    }
+
+    [Fact]
+    public async Task Build_EnvironmentLayerWithPortKeys_Works()
+    {
+        await using var app = CollageApp.Build(Args(null), Layer(
+            ("Collage:Vhosts:127.0.0.2:5000:Mappings:/", "http://127.0.0.1:5102"),
+            ("Collage:Upstreams:127.0.0.1:5102:CaFile", string.Empty)));
+
+        Table(app).Select(new HostString("127.0.0.2:5000")).Resolve("x")!.Value.Upstream.Authority.Should().Be("127.0.0.1:5102");
+        Table(app).Select(new HostString("127.0.0.2:5001")).Name.Should().Be("global");
+    }
+
+    [Fact]
+    public async Task Build_ConfigFileFromConfigureLayer_IsRead()
+    {
+        var file = ConfigFile("""{ "mappings": { "mine": "ghcr.io/me" } }""");
+
+        // As COLLAGE_CONFIG_FILE would.
+        await using var app = CollageApp.Build(Args(null), Layer(("Server:ConfigFile", file)));
+
+        GlobalPrefixes(app).Should().Equal("mine");
+    }
+
+    [Fact]
+    public async Task Build_ProcessEnvironment_ConfigFileAndMappingsLayer()
+    {
+        // Only this class builds apps and xunit runs one class's tests one at a time, so process variables are safe here.
+        var file = ConfigFile("""{ "mappings": { "mine": "ghcr.io/me" } }""");
+        Environment.SetEnvironmentVariable("COLLAGE_CONFIG_FILE", file);
+        Environment.SetEnvironmentVariable("Collage__Mappings__fromenv", "quay.io/env");
+        try
+        {
+            await using var app = CollageApp.Build(["--port", "0", "--bind", "127.0.0.1"]);
+
+            GlobalPrefixes(app).Should().BeEquivalentTo("mine", "fromenv");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COLLAGE_CONFIG_FILE", null);
+            Environment.SetEnvironmentVariable("Collage__Mappings__fromenv", null);
+        }
+    }
+
+    [Fact]
+    public void Build_BadCollagePortVariable_NamesPort()
+    {
+        Environment.SetEnvironmentVariable("COLLAGE_PORT", "http");
+        try
+        {
+            var act = () => CollageApp.Build([]);
+
+            act.Should().Throw<CollageConfigException>().Where(e => e.Key == "--port").WithMessage("*'http' is not a TCP port*");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COLLAGE_PORT", null);
+        }
+    }
+
+    [Fact]
+    public async Task Build_PortSwitch_OverridesCollagePortVariable()
+    {
+        Environment.SetEnvironmentVariable("COLLAGE_PORT", "http");
+        try
+        {
+            await using var app = CollageApp.Build(Args(null));
+
+            GlobalPrefixes(app).Should().Contain("etcd");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COLLAGE_PORT", null);
+        }
+    }
+
+    [Fact]
+    public void Build_TypoInMappingsKey_NamesKeyAndFix()
+    {
+        var file = ConfigFile("""{ "mapings": { "etcd": "quay.io/coreos/etcd" } }""");
+
+        var act = () => CollageApp.Build(Args(file));
+
+        act.Should().Throw<CollageConfigException>()
+            .Where(e => e.Key == "Collage:mapings")
+            .WithMessage("Invalid configuration at 'Collage:mapings': unknown key 'mapings'. Did you mean 'Mappings'?*");
+    }
+
+    [Fact]
+    public void Build_EmptyConfigFile_NoMappings_NamesKeyAndFix()
+    {
+        var file = ConfigFile("{}");
+
+        var act = () => CollageApp.Build(Args(file));
+
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "mappings").WithMessage("*no mappings*Add at least one*");
+    }
+
+    [Theory]
+    [InlineData("""{ "mappings": { "etcd": "ftp://quay.io/coreos/etcd" } }""", "mappings:etcd", "*scheme 'ftp'*https://*")]
+    [InlineData("""{ "mappings": { "etcd": "quay.io/x?y" } }""", "mappings:etcd", "*does not parse*")]
+    [InlineData("""{ "mappings": { "Cool/Stuff": "quay.io/x" } }""", "mappings:Cool/Stuff", "*not a valid repository-name prefix*")]
+    [InlineData("""{ "mappings": { "etcd": "quay.io/a", "/etcd/": "quay.io/b" } }""", "mappings:etcd", "*same local path as 'mappings:/etcd/'*")]
+    [InlineData("""{ "mappings": { "etcd": "quay.io/a" }, "upstreams": { "127.0.0.1:5102": { "caFile": "/x.pem" } } }""", "upstreams:127.0.0.1:5102", "*no mapping uses the upstream*")]
+    [InlineData("""{ "mappings": { "etcd": "quay.io/a" }, "upstreams": { "quay.io": { "insecureSkipVerify": "maybe" } } }""", "Collage:Upstreams:quay.io:InsecureSkipVerify", "*true or false*")]
+    [InlineData("""{ "mappings": { "etcd": "quay.io/a" }, "vhosts": { "a/b": { "mappings": { "/": "quay.io" } } } }""", "vhosts:a/b", "*not a host name*")]
+    public void Build_BadConfigFile_NamesKeyAndFix(string json, string key, string message)
+    {
+        var file = ConfigFile(json);
+
+        var act = () => CollageApp.Build(Args(file));
+
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == key).WithMessage(message);
+    }
+
+    [Fact]
+    public void Build_MissingConfigFile_NamesSwitchAndPath()
+    {
+        var missing = Path.Combine(_directory, "missing.json");
+
+        var act = () => CollageApp.Build(Args(missing));
+
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "--config-file").WithMessage($"*'{missing}' does not exist*");
+    }
+
+    [Fact]
+    public void Build_ConfigFileNotJson_NamesSwitch()
+    {
+        var file = ConfigFile("{ \"mappings\": ");
+
+        var act = () => CollageApp.Build(Args(file));
+
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "--config-file").WithMessage("*not valid JSON*");
+    }
+
+    [Theory]
+    [InlineData("--port", "abc", "*'abc' is not a TCP port*0 to 65535*")]
+    [InlineData("--port", "70000", "*'70000' is not a TCP port*")]
+    [InlineData("--port", "-1", "*'-1' is not a TCP port*")]
+    [InlineData("--bind", "localhost", "*'localhost' is not an IP address*127.0.0.1*")]
+    public void Build_BadServerSwitch_NamesSwitchAndFix(string name, string value, string message)
+    {
+        var act = () => CollageApp.Build([name, value]);
+
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == name).WithMessage(message);
+    }
+
+    [Fact]
+    public void Build_CertWithoutKey_NamesKey()
+    {
+        var act = () => CollageApp.Build(Args(null, "--cert", "/etc/collage/tls.crt"));
+
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "--key").WithMessage("*both --cert and --key*");
+    }
+
+    [Fact]
+    public void Build_CertFilesMissing_NamesSwitch()
+    {
+        var act = () => CollageApp.Build(Args(null, "--cert", Path.Combine(_directory, "no.crt"), "--key", Path.Combine(_directory, "no.key")));
+
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "--cert").WithMessage("*could not be loaded*PEM*");
+    }
+
+    [Fact]
+    public async Task Build_PortZeroOnLoopback_ServesBaseAndOwnErrors()
+    {
+        await using var app = CollageApp.Build(Args(ConfigFile("""{ "mappings": { "etcd": "http://127.0.0.1:9/coreos/etcd" } }""")));
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+            new Uri(address).Host.Should().Be("127.0.0.1");
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+
+            using var baseResponse = await client.GetAsync("/v2/");
+            baseResponse.StatusCode.Should().Be(HttpStatusCode.OK);
+            baseResponse.Headers.GetValues("Docker-Distribution-API-Version").Should().Equal("registry/2.0");
+
+            using var invalid = await client.GetAsync("/v2/Etcd/manifests/latest");
+            invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await invalid.Content.ReadAsStringAsync()).Should().Contain("NAME_INVALID");
+
+            using var unknown = await client.GetAsync("/v2/nginx/manifests/latest");
+            unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+            (await unknown.Content.ReadAsStringAsync()).Should().Contain("NAME_UNKNOWN");
+
+            using var push = await client.PutAsync("/v2/etcd/manifests/latest", new StringContent("{}"));
+            push.StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using Collage.Transforms.Configuration;
+using Collage.Transforms.Mounts;
+
+namespace Collage.Tests.Mounts;
+
+/// <summary>Builds mount tables and maps from compact test data.</summary>
+internal static class TestMounts
+{
+    /// <summary>Pairs such as <c>"cool/stuff=index.docker.io/flavio"</c>.</summary>
+    public static Dictionary<string, string> Mappings(params string[] pairs) =>
+        pairs.Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+
+    public static MountMap Global(params string[] pairs) =>
+        MountTableBuilder.Build(new CollageOptions { Mappings = Mappings(pairs) }).Global;
+
+    public static MountTable Table(params string[] pairs) =>
+        MountTableBuilder.Build(new CollageOptions { Mappings = Mappings(pairs) });
+}

@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Collage.Tests.Hosting;
 
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class CollageAppTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("collage-app-").FullName;

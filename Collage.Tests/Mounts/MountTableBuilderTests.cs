@@ -33,6 +33,8 @@ public sealed class MountTableBuilderTests
     [InlineData("127.0.0.3:5000", "global")]
     [InlineData("mirror.local.lan", "global")]
     [InlineData("docker-io-mirror.local.lan.evil", "global")]
+    [InlineData("docker-io-mirror.local.lan.", "docker-io-mirror.local.lan")]
+    [InlineData("docker-io-mirror.local.lan.:5000", "docker-io-mirror.local.lan")]
     [InlineData("", "global")]
     public void Select_Host_PicksVhostOrGlobal(string host, string expectedMap)
     {

@@ -56,7 +56,9 @@ internal sealed class MountTable
                 return exact;
             }
 
-            if (_vhostsAnyPort.Count > 0 && _vhostsAnyPort.TryGetValue(host.Host, out var anyPort))
+            // A fully qualified "registry.lan." names the same host as "registry.lan" (RFC 1034 section 3.1).
+            var name = host.Host.EndsWith('.') ? host.Host.TrimEnd('.') : host.Host;
+            if (_vhostsAnyPort.Count > 0 && _vhostsAnyPort.TryGetValue(name, out var anyPort))
             {
                 return anyPort;
             }

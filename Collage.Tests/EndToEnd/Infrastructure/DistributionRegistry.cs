@@ -54,6 +54,34 @@ internal sealed class DistributionRegistry : IAsyncDisposable
     /// <summary>The access log so far, parsed.</summary>
     public IReadOnlyList<AccessLogEntry> AccessLog => AccessLogEntry.ParseAll(AccessLogText);
 
+    /// <summary>
+    /// Makes the access log complete up to now: the registry writes a line after each response, through a pipe, so a
+    /// line can trail the response a client already holds. This sends a marked <c>GET /v2/</c> and waits (bounded)
+    /// until its line arrives, then returns the log. Use it before asserting that something did NOT reach the registry.
+    /// </summary>
+    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogBarrierAsync(CancellationToken cancellationToken = default)
+    {
+        var marker = $"/v2/?collage-e2e-barrier={Guid.NewGuid():N}";
+        using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            using var response = await client.GetAsync(new Uri(BaseUri, marker), cancellationToken);
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            var log = AccessLog;
+            if (log.Any(e => e.Target == marker))
+            {
+                return [.. log.Where(e => !e.Target.StartsWith("/v2/?collage-e2e-barrier=", StringComparison.Ordinal))];
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+
+        throw new TimeoutException($"The access log line for {marker} did not arrive within 10 s.{Environment.NewLine}{LogText}");
+    }
+
     /// <summary>Starts a registry and waits until <c>GET /v2/</c> answers.</summary>
     public static async Task<DistributionRegistry> StartAsync(DistributionRegistryOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -16,7 +16,21 @@ public sealed class DistributionRegistryTests
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         registry.BaseUri.Host.Should().Be("127.0.0.1");
         registry.HostPort.Should().Be($"127.0.0.1:{registry.Port}");
-        registry.AccessLog.Should().Contain(e => e.Method == "GET" && e.Target == "/v2/" && e.Status == 200);
+        (await registry.AccessLogBarrierAsync()).Should().Contain(e => e.Method == "GET" && e.Target == "/v2/" && e.Status == 200);
+    }
+
+    [Fact]
+    public async Task AccessLogBarrierAsync_AfterReads_ShowsNoWrite()
+    {
+        await using var registry = await DistributionRegistry.StartAsync();
+        using var client = registry.CreateHttpClient();
+        using var missing = await client.GetAsync("v2/some/repo/manifests/latest");
+
+        var log = await registry.AccessLogBarrierAsync();
+
+        log.Should().ContainSingle(e => e.Target == "/v2/some/repo/manifests/latest").Which.Status.Should().Be(404);
+        log.Should().NotContain(e => e.Method == "PUT" || e.Method == "POST" || e.Method == "PATCH" || e.Method == "DELETE");
+        log.Should().NotContain(e => e.Target.Contains("collage-e2e-barrier", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -204,11 +204,11 @@ public sealed class RealRegistriesTests
     }
 
     [Fact]
-    public void AccessLog_AfterSetup_ShowsThePushesAndTagPuts()
+    public async Task AccessLog_AfterSetup_ShowsThePushesAndTagPuts()
     {
         foreach (var registry in _fixture.Registries)
         {
-            var log = registry.AccessLog;
+            var log = await registry.AccessLogBarrierAsync();
 
             log.Should().Contain(e => e.Method == "PUT" && e.Target == "/v2/team/app/manifests/v1" && e.Status == 201, registry.LogText);
             log.Should().Contain(e => e.Method == "PUT" && e.Target == "/v2/team/multi/manifests/v1" && e.Status == 201);

@@ -89,6 +89,25 @@ internal sealed class BackgroundProcess : IDisposable
         return background;
     }
 
+    /// <summary>
+    /// Waits (bounded) until the process has exited and its output has been read to the end, so that
+    /// <see cref="StandardError"/> holds its last words. Returns false on timeout.
+    /// </summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            // Unlike WaitForExit(TimeSpan), the async overload also waits for the redirected streams' EOF.
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Both streams, labelled, for failure messages.</summary>
     public string DescribeOutput()
         => $"'{Command}' (pid {Id}, exited: {HasExited}){Environment.NewLine}stderr:{Environment.NewLine}{StandardError}{Environment.NewLine}stdout:{Environment.NewLine}{StandardOutput}";

@@ -205,6 +205,7 @@ internal sealed class DistributionRegistry : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                await _process.WaitForExitAsync(TimeSpan.FromSeconds(5));
                 throw new RegistryExitedException($"The registry exited during start-up.{Environment.NewLine}{LogText}");
             }
 

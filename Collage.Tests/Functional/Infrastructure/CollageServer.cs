@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using System.Text.Json;
 using Collage.Proxy.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,8 +39,20 @@ internal sealed class CollageServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts Collage with <paramref name="config"/> serialised as its config file.</summary>
-    public static async Task<CollageServer> StartAsync(object config, string bind = "127.0.0.1", int port = 0, params string[] extraArgs)
+    public static Task<CollageServer> StartAsync(object config, string bind = "127.0.0.1", int port = 0, params string[] extraArgs) =>
+        StartAsync(config, [], bind, port, extraArgs);
+
+    /// <summary>
+    /// Starts Collage listening on <paramref name="bind"/> and on every address of <paramref name="alsoListenOn"/>
+    /// (e.g. 127.0.0.2, to test vhosts by address), all on the same port.
+    /// </summary>
+    public static async Task<CollageServer> StartAsync(object config, System.Net.IPAddress[] alsoListenOn, string bind = "127.0.0.1", int port = 0, params string[] extraArgs)
     {
+        if (alsoListenOn.Length > 0 && port == 0)
+        {
+            port = Collage.Tests.EndToEnd.Infrastructure.FreePort.Next();
+        }
+
         var directory = Directory.CreateTempSubdirectory("collage-test-").FullName;
         var file = Path.Combine(directory, "config.json");
         await File.WriteAllTextAsync(file, config as string ?? JsonSerializer.Serialize(config));
@@ -51,9 +64,17 @@ internal sealed class CollageServer : IAsyncDisposable
                 builder.Logging.ClearProviders();
                 builder.Logging.AddProvider(logs);
                 builder.Logging.SetMinimumLevel(LogLevel.Information);
+                builder.WebHost.ConfigureKestrel(kestrel =>
+                {
+                    foreach (var address in alsoListenOn)
+                    {
+                        kestrel.Listen(address, port);
+                    }
+                });
             });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var address = addresses.First(a => a.Contains($"//{bind}:", StringComparison.Ordinal));
         return new CollageServer(app, directory, new Uri(address + "/"), logs);
     }
 

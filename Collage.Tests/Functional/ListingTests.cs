@@ -50,6 +50,19 @@ public sealed class ListingTests
     }
 
     [Fact]
+    public async Task HeadTags_Answers200WithoutUpstreamLength()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(context =>
+            context.Response.WriteAsJsonAsync(new { name = "team/web", tags = new[] { "a" } }));
+        await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
+
+        using var response = await collage.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v2/apps/web/tags/list"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+    }
+
+    [Fact]
     public async Task GetTags_NullTags_AnswersEmptyArray()
     {
         await using var upstream = await FakeUpstream.StartAsync(context =>

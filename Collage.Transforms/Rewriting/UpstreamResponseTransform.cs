@@ -26,7 +26,8 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         var httpContext = context.HttpContext;
         var feature = httpContext.Features.GetRequiredFeature<RegistryRequestFeature>();
         var status = (int)upstreamResponse.StatusCode;
-        context.SuppressResponseBody = status >= 400 || (feature.Request.Kind == RegistryRequestKind.Tags && status == StatusCodes.Status200OK);
+        var isTagList = feature.Request.Kind == RegistryRequestKind.Tags && status == StatusCodes.Status200OK;
+        context.SuppressResponseBody = status >= 400 || isTagList;
         var response = httpContext.Response;
         response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
 
@@ -40,8 +41,16 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         var resolution = feature.Resolution;
         var upstreamLink = upstreamResponse.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null;
 
-        if (feature.Request.Kind == RegistryRequestKind.Tags && status == StatusCodes.Status200OK)
+        if (isTagList)
         {
+            if (HttpMethods.IsHead(httpContext.Request.Method))
+            {
+                // No body to rewrite, and the rewritten one would have another length and validator.
+                response.ContentLength = null;
+                response.Headers.ETag = default;
+                return;
+            }
+
             await TagsListRewriter.RewriteAsync(context, feature, upstreamLink);
             return;
         }

@@ -19,7 +19,7 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
         }
 
         var feature = context.Features.Get<RegistryRequestFeature>();
-        LogForwardError(logger, errorFeature.Error, feature?.Resolution.Upstream.Authority ?? "?", feature?.Request.Name ?? "?", errorFeature.Exception?.GetType().Name);
+        LogForwardError(logger, errorFeature.Error, feature?.Resolution.Upstream.Authority ?? "?", feature?.Request.Name ?? "?", Describe(errorFeature.Exception));
         if (context.Response.HasStarted)
         {
             // Mid-body: the only honest signal is an aborted response (the client's digest check fails).
@@ -33,6 +33,17 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
         context.Response.Headers.Clear();
         context.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
         await error.WriteAsync(context);
+    }
+
+    // The innermost message says what went wrong ("Connection refused (127.0.0.1:5101)") without a stack.
+    private static string? Describe(Exception? exception)
+    {
+        while (exception?.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception is null ? null : $"{exception.GetType().Name}: {exception.Message}";
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to upstream {Upstream} for {Name} failed: {Error} ({Exception})")]

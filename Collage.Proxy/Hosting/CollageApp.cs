@@ -81,6 +81,7 @@ public static class CollageApp
         ConfigureServices(builder.Services, table, http);
 
         var app = builder.Build();
+        WarmUpstreamClients(app.Services, table);
         app.UseMiddleware<RegistryGatewayMiddleware>();
         app.UseRouting();
         app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
@@ -91,7 +92,6 @@ public static class CollageApp
             proxy.UseMiddleware<UpstreamSelectionMiddleware>();
         });
 
-        WarmUpstreamClients(app.Services, table);
         return app;
     }
 

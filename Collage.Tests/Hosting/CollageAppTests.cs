@@ -213,6 +213,7 @@ public sealed class CollageAppTests : IDisposable
     [InlineData("""{ "mappings": { "etcd": "quay.io/a" }, "upstreams": { "127.0.0.1:5102": { "caFile": "/x.pem" } } }""", "upstreams:127.0.0.1:5102", "*no mapping uses the upstream*")]
     [InlineData("""{ "mappings": { "etcd": "quay.io/a" }, "upstreams": { "quay.io": { "insecureSkipVerify": "maybe" } } }""", "Collage:Upstreams:quay.io:InsecureSkipVerify", "*true or false*")]
     [InlineData("""{ "mappings": { "etcd": "quay.io/a" }, "vhosts": { "a/b": { "mappings": { "/": "quay.io" } } } }""", "vhosts:a/b", "*not a host name*")]
+    [InlineData("""{ "mappings": { "etcd": "quay.io/a" }, "upstreams": { "quay.io": { "caFile": "/does/not/exist.pem" } } }""", "upstreams:quay.io:caFile", "*/does/not/exist.pem*readable PEM*")]
     public void Build_BadConfigFile_NamesKeyAndFix(string json, string key, string message)
     {
         var file = ConfigFile(json);

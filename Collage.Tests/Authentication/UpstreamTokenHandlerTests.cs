@@ -1,4 +1,5 @@
 using System.Net;
+using Collage.Tests.Common;
 using Collage.Transforms.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;

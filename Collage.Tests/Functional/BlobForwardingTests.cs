@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using Collage.Tests.Common;
 using Collage.Tests.Functional.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -14,8 +15,8 @@ public sealed class BlobForwardingTests
     [Fact]
     public async Task Get_BlobRedirectedToCdn_StreamsBytesWithDigestAndNoCredentialsAtCdn()
     {
-        await using var cdn = await FakeUpstream.StartAsync(ServeBlob(withDigest: false));
-        await using var upstream = await FakeUpstream.StartAsync(context =>
+        await using var cdn = await LoopbackServer.StartAsync(ServeBlob(withDigest: false));
+        await using var upstream = await LoopbackServer.StartAsync(context =>
         {
             context.Response.Headers.SetCookie = "upstream=1";
             context.Response.Redirect($"{cdn.BaseUri}docker/registry/v2/blobs/data?sig=secret", permanent: false, preserveMethod: true);
@@ -39,7 +40,7 @@ public sealed class BlobForwardingTests
     [Fact]
     public async Task Get_BlobWithRange_Answers206WithContentRange()
     {
-        await using var upstream = await FakeUpstream.StartAsync(ServeBlob(withDigest: true));
+        await using var upstream = await LoopbackServer.StartAsync(ServeBlob(withDigest: true));
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/apps/web/blobs/{Digest}");
@@ -55,8 +56,8 @@ public sealed class BlobForwardingTests
     [Fact]
     public async Task Head_BlobOnCdn_HasLengthAndDigest()
     {
-        await using var cdn = await FakeUpstream.StartAsync(ServeBlob(withDigest: false));
-        await using var upstream = await FakeUpstream.StartAsync(context =>
+        await using var cdn = await LoopbackServer.StartAsync(ServeBlob(withDigest: false));
+        await using var upstream = await LoopbackServer.StartAsync(context =>
         {
             context.Response.Redirect($"{cdn.BaseUri}data", permanent: false, preserveMethod: true);
             return Task.CompletedTask;
@@ -73,8 +74,8 @@ public sealed class BlobForwardingTests
     [Fact]
     public async Task Get_RedirectLoop_Answers502OciError()
     {
-        FakeUpstream? upstream = null;
-        upstream = await FakeUpstream.StartAsync(context =>
+        LoopbackServer? upstream = null;
+        upstream = await LoopbackServer.StartAsync(context =>
         {
             context.Response.Redirect($"{upstream!.BaseUri}loop{context.Request.Path.Value!.Length}", permanent: false, preserveMethod: true);
             return Task.CompletedTask;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Text.Json;
+using Collage.Tests.Common;
 using Collage.Tests.Functional.Infrastructure;
 
 namespace Collage.Tests.Functional;
@@ -15,7 +16,7 @@ public sealed class ErrorAnswerTests
     [InlineData("DELETE", "/v2/")]
     public async Task Write_AnyWhereUnderV2_Is405AndNeverReachesUpstream(string method, string path)
     {
-        await using var upstream = await FakeUpstream.StartAsync(_ => Task.CompletedTask);
+        await using var upstream = await LoopbackServer.StartAsync(_ => Task.CompletedTask);
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
 
         using var response = await collage.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent([1, 2, 3]) });
@@ -36,7 +37,7 @@ public sealed class ErrorAnswerTests
     [InlineData("/v2/apps/web/tags/list?n=abc", HttpStatusCode.BadRequest, "PAGINATION_NUMBER_INVALID")]
     public async Task Get_BadOrUnmountedName_AnswersOciErrorWithoutContactingUpstream(string path, HttpStatusCode status, string code)
     {
-        await using var upstream = await FakeUpstream.StartAsync(_ => Task.CompletedTask);
+        await using var upstream = await LoopbackServer.StartAsync(_ => Task.CompletedTask);
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
 
         using var response = await collage.Client.GetAsync(path);
@@ -55,7 +56,7 @@ public sealed class ErrorAnswerTests
     [InlineData("http://{authority}/v2/apps/web/manifests/v1")]
     public async Task Get_RawTargetWithTraversal_Is400NameInvalid(string target)
     {
-        await using var upstream = await FakeUpstream.StartAsync(_ => Task.CompletedTask);
+        await using var upstream = await LoopbackServer.StartAsync(_ => Task.CompletedTask);
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
 
         var (status, _, body) = await RawHttp.SendAsync(collage.BaseUri, "GET", target.Replace("{authority}", collage.BaseUri.Authority, StringComparison.Ordinal));
@@ -74,7 +75,7 @@ public sealed class ErrorAnswerTests
     [InlineData(429, "/v2/apps/web/manifests/v1", HttpStatusCode.TooManyRequests, "TOOMANYREQUESTS")]
     public async Task Get_UpstreamError_IsReplacedByOwnOciErrorThatLeaksNothing(int upstreamStatus, string path, HttpStatusCode status, string code)
     {
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        await using var upstream = await LoopbackServer.StartAsync(async context =>
         {
             context.Response.StatusCode = upstreamStatus;
             await context.Response.WriteAsync($"internal failure at http://secret-backend.internal:9000/team/web stack trace here");
@@ -92,7 +93,7 @@ public sealed class ErrorAnswerTests
     [Fact]
     public async Task Get_UpstreamNameUnknownCode_IsKeptWithLocalName()
     {
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        await using var upstream = await LoopbackServer.StartAsync(async context =>
         {
             context.Response.StatusCode = 404;
             context.Response.ContentType = "application/json";
@@ -127,7 +128,7 @@ public sealed class ErrorAnswerTests
     public async Task Get_UpstreamSilentPastActivityTimeout_Answers504OciError()
     {
         using var release = new CancellationTokenSource();
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        await using var upstream = await LoopbackServer.StartAsync(async context =>
         {
             try
             {
@@ -153,7 +154,7 @@ public sealed class ErrorAnswerTests
     [Fact]
     public async Task Get_Base_Answers200EmptyObject()
     {
-        await using var upstream = await FakeUpstream.StartAsync(_ => Task.CompletedTask);
+        await using var upstream = await LoopbackServer.StartAsync(_ => Task.CompletedTask);
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
 
         foreach (var path in new[] { "/v2/", "/v2" })

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Collage.Tests.Common;
 using Collage.Tests.Functional.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -11,7 +12,7 @@ public sealed class ListingTests
     public async Task GetTags_UpstreamIgnoresN_CollagePagesLexicallyWithLink()
     {
         var tags = Enumerable.Range(0, 25).Select(i => $"v{i}").ToArray();
-        await using var upstream = await FakeUpstream.StartAsync(context =>
+        await using var upstream = await LoopbackServer.StartAsync(context =>
             context.Response.WriteAsJsonAsync(new { name = "team/web", tags = tags.Reverse() }));
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
 
@@ -37,7 +38,7 @@ public sealed class ListingTests
     [Fact]
     public async Task GetTags_UpstreamPages_LinkIsRewrittenToLocalName()
     {
-        await using var upstream = await FakeUpstream.StartAsync(context =>
+        await using var upstream = await LoopbackServer.StartAsync(context =>
         {
             context.Response.Headers.Link = $"<http://{context.Request.Host}/v2/team/web/tags/list?last=b&n=2>; rel=\"next\"";
             return context.Response.WriteAsJsonAsync(new { name = "team/web", tags = new[] { "a", "b" } });
@@ -65,7 +66,7 @@ public sealed class ListingTests
     [Fact]
     public async Task GetTags_NullTags_AnswersEmptyArray()
     {
-        await using var upstream = await FakeUpstream.StartAsync(context =>
+        await using var upstream = await LoopbackServer.StartAsync(context =>
         {
             context.Response.ContentType = "application/json";
             return context.Response.WriteAsync("{\"name\":\"team/web\",\"tags\":null}");
@@ -80,11 +81,11 @@ public sealed class ListingTests
     [Fact]
     public async Task GetCatalog_MergesMountsSkipsRefusingUpstreamAndPages()
     {
-        await using var first = await FakeUpstream.StartAsync(context =>
+        await using var first = await LoopbackServer.StartAsync(context =>
             context.Response.WriteAsJsonAsync(new { repositories = new[] { "team/web", "team/sub/tool", "teamx/nope", "other/thing" } }));
-        await using var second = await FakeUpstream.StartAsync(context =>
+        await using var second = await LoopbackServer.StartAsync(context =>
             context.Response.WriteAsJsonAsync(new { repositories = new[] { "mirror/alpine", "mirror/busybox" } }));
-        await using var refusing = await FakeUpstream.StartAsync(context =>
+        await using var refusing = await LoopbackServer.StartAsync(context =>
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Task.CompletedTask;
@@ -112,7 +113,7 @@ public sealed class ListingTests
     [Fact]
     public async Task GetCatalog_Vhost_SeesOnlyItsOwnMounts()
     {
-        await using var first = await FakeUpstream.StartAsync(context =>
+        await using var first = await LoopbackServer.StartAsync(context =>
             context.Response.WriteAsJsonAsync(new { repositories = new[] { "team/web", "docker.io/library/alpine" } }));
         await using var collage = await CollageServer.StartAsync(new
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Collage.Tests.Common;
 using Collage.Tests.Functional.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -14,7 +15,7 @@ public sealed class ManifestForwardingTests
     [Fact]
     public async Task Get_ManifestByTag_PassesBodyAndHeadersUnchanged()
     {
-        await using var upstream = await FakeUpstream.StartAsync(ServeManifest);
+        await using var upstream = await LoopbackServer.StartAsync(ServeManifest);
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["cool/stuff"] = $"http://{upstream.Authority}/flavio" } });
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/cool/stuff/guestbook/manifests/v1");
@@ -38,7 +39,7 @@ public sealed class ManifestForwardingTests
     [Fact]
     public async Task Head_ManifestByDigest_HasLengthAndDigestWithoutBody()
     {
-        await using var upstream = await FakeUpstream.StartAsync(ServeManifest);
+        await using var upstream = await LoopbackServer.StartAsync(ServeManifest);
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["etcd"] = $"http://{upstream.Authority}/coreos/etcd" } });
 
         using var response = await collage.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/etcd/manifests/{ManifestDigest}"));
@@ -52,7 +53,7 @@ public sealed class ManifestForwardingTests
     [Fact]
     public async Task Get_ClientCredentialsAndForwardedHeaders_NeverReachUpstream()
     {
-        await using var upstream = await FakeUpstream.StartAsync(ServeManifest);
+        await using var upstream = await LoopbackServer.StartAsync(ServeManifest);
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/apps/web/manifests/v1?foo=bar&x=%2F");
@@ -73,7 +74,7 @@ public sealed class ManifestForwardingTests
     [Fact]
     public async Task Get_UpstreamHeadersOutsideAllowList_AreDropped()
     {
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        await using var upstream = await LoopbackServer.StartAsync(async context =>
         {
             context.Response.Headers.SetCookie = "upstream-session=1";
             context.Response.Headers["X-Amz-Request-Id"] = "internal";

@@ -1,3 +1,5 @@
+using Collage.Tests.Common;
+
 namespace Collage.Tests.EndToEnd.Infrastructure;
 
 /// <summary>One request that reached the <see cref="CdnServer"/>, recorded as it arrived.</summary>
@@ -9,6 +11,15 @@ namespace Collage.Tests.EndToEnd.Infrastructure;
 /// <param name="Host">The Host header.</param>
 internal sealed record CdnRequest(string Method, string Path, string? Range, bool HadAuthorization, bool HadCookie, string Host)
 {
+    /// <summary>The CDN's view of what a <see cref="LoopbackServer"/> recorded.</summary>
+    public static CdnRequest From(RecordedRequest request) => new(
+        request.Method,
+        request.Path,
+        request.Header("Range"),
+        request.HasHeader("Authorization"),
+        request.HasHeader("Cookie"),
+        request.Header("Host") ?? string.Empty);
+
     /// <summary>Whether this request was for the blob with <paramref name="digest"/>.</summary>
     public bool IsForBlob(string digest) => Path.EndsWith("/" + Sha256Digest.Hex(digest) + "/data", StringComparison.Ordinal);
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Collage.Tests.Common;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -10,7 +10,6 @@ namespace Collage.Tests.Functional.Authentication;
 /// </summary>
 internal sealed class FakeRegistry : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<HttpRequestSnapshot> _requests = new();
     private readonly FakeTokenServer _tokenServer;
     private LoopbackServer? _server;
     private int _unauthorized;
@@ -25,7 +24,7 @@ internal sealed class FakeRegistry : IAsyncDisposable
 
     public int Unauthorized => _unauthorized;
 
-    public IReadOnlyList<HttpRequestSnapshot> Requests => [.. _requests];
+    public IReadOnlyList<RecordedRequest> Requests => _server!.Requests;
 
     public Uri BaseUri => _server!.BaseUri;
 
@@ -41,8 +40,6 @@ internal sealed class FakeRegistry : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        _requests.Enqueue(HttpRequestSnapshot.From(context.Request));
-
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.Ordinal) && _tokenServer.Issued.ContainsKey(authorization["Bearer ".Length..]))
         {

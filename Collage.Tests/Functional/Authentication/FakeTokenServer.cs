@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Collage.Tests.Common;
 using Microsoft.AspNetCore.Http;
 
 namespace Collage.Tests.Functional.Authentication;
@@ -9,7 +10,6 @@ namespace Collage.Tests.Functional.Authentication;
 /// </summary>
 internal sealed class FakeTokenServer : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<HttpRequestSnapshot> _requests = new();
     private LoopbackServer? _server;
     private int _issued;
 
@@ -19,9 +19,9 @@ internal sealed class FakeTokenServer : IAsyncDisposable
     /// <summary>How long to wait before answering.</summary>
     public TimeSpan Delay { get; set; }
 
-    public int Fetches => _requests.Count;
+    public int Fetches => Requests.Count;
 
-    public IReadOnlyList<HttpRequestSnapshot> Requests => [.. _requests];
+    public IReadOnlyList<RecordedRequest> Requests => _server!.Requests;
 
     /// <summary>Every token handed out so far, which the fake upstream accepts.</summary>
     public ConcurrentDictionary<string, bool> Issued { get; } = new();
@@ -37,7 +37,6 @@ internal sealed class FakeTokenServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        _requests.Enqueue(HttpRequestSnapshot.From(context.Request));
         var n = Interlocked.Increment(ref _issued);
 
         if (Delay > TimeSpan.Zero)

@@ -1,5 +1,6 @@
 using System.Net;
 using Collage.Tests.Authentication;
+using Collage.Tests.Common;
 using Collage.Transforms.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,6 @@ using Collage.Transforms.Configuration;
 using System.Net;
 using System.Net.Http.Headers;
 using Collage.Tests.Common;
-using Collage.Tests.Functional.Common;
 using Collage.Transforms.Redirects;
 using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.Logging;
@@ -26,11 +25,11 @@ public sealed class RedirectFollowingTests
         response.Headers.Location.Should().BeNull();
         (await response.Content.ReadAsByteArrayAsync()).Should().Equal(RedirectScenario.Payload);
 
-        var atUpstream = scenario.Upstream.Received.Should().ContainSingle().Subject;
+        var atUpstream = scenario.Upstream.Requests.Should().ContainSingle().Subject;
         atUpstream.Header("Authorization").Should().Be("Bearer registry-token", "the proxy forwards it to the registry");
         atUpstream.Header("Cookie").Should().Be("session=abc");
 
-        var atCdn = scenario.Cdn.Received.Should().ContainSingle().Subject;
+        var atCdn = scenario.Cdn.Requests.Should().ContainSingle().Subject;
         atCdn.PathAndQuery.Should().StartWith("/docker/registry/v2/blobs/sha256/01/0123/data?X-Signature=secret");
         atCdn.HasHeader("Authorization").Should().BeFalse();
         atCdn.HasHeader("Cookie").Should().BeFalse();
@@ -51,8 +50,8 @@ public sealed class RedirectFollowingTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsByteArrayAsync()).Should().Equal(RedirectScenario.Payload);
-        scenario.Upstream.Received.Select(r => r.PathAndQuery).Should().Equal(path, "/local/data");
-        var hop = scenario.Upstream.Received[1];
+        scenario.Upstream.Requests.Select(r => r.PathAndQuery).Should().Equal(path, "/local/data");
+        var hop = scenario.Upstream.Requests[1];
         hop.Header("Authorization").Should().Be("Bearer registry-token");
         hop.HasHeader("Cookie").Should().BeFalse();
     }
@@ -69,7 +68,7 @@ public sealed class RedirectFollowingTests
         response.StatusCode.Should().Be(HttpStatusCode.PartialContent);
         response.Content.Headers.ContentRange!.ToString().Should().Be("bytes 10-19/1024");
         (await response.Content.ReadAsByteArrayAsync()).Should().Equal(RedirectScenario.Payload[10..20]);
-        scenario.Cdn.Received.Should().ContainSingle().Which.Header("Range").Should().Be("bytes=10-19");
+        scenario.Cdn.Requests.Should().ContainSingle().Which.Header("Range").Should().Be("bytes=10-19");
     }
 
     [Fact]
@@ -81,7 +80,7 @@ public sealed class RedirectFollowingTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentLength.Should().Be(RedirectScenario.Payload.Length);
-        scenario.Cdn.Received.Should().ContainSingle().Which.Method.Should().Be("HEAD");
+        scenario.Cdn.Requests.Should().ContainSingle().Which.Method.Should().Be("HEAD");
     }
 
     [Fact]
@@ -93,7 +92,7 @@ public sealed class RedirectFollowingTests
 
         response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
         response.Headers.Location.Should().BeNull();
-        scenario.Upstream.Received.Should().HaveCount(4).And.OnlyContain(r => r.PathAndQuery == "/v2/loop");
+        scenario.Upstream.Requests.Should().HaveCount(4).And.OnlyContain(r => r.PathAndQuery == "/v2/loop");
         scenario.Logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning)
             .Which.Message.Should().Contain(scenario.Upstream.BaseUri.Authority);
     }
@@ -117,8 +116,8 @@ public sealed class RedirectFollowingTests
 
             response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
             (await response.Content.ReadAsStringAsync()).Should().NotContain("secret");
-            scenario.Upstream.Received.Should().ContainSingle();
-            scenario.Cdn.Received.Should().BeEmpty();
+            scenario.Upstream.Requests.Should().ContainSingle();
+            scenario.Cdn.Requests.Should().BeEmpty();
             scenario.Logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning)
                 .Which.Message.Should().NotContain("secret");
         }
@@ -136,7 +135,7 @@ public sealed class RedirectFollowingTests
         using var response = await scenario.Client.PostAsync(RedirectScenario.BlobPath, new ByteArrayContent([1, 2, 3]));
 
         response.StatusCode.Should().Be(HttpStatusCode.TemporaryRedirect);
-        scenario.Cdn.Received.Should().BeEmpty();
-        scenario.Upstream.Received.Should().ContainSingle().Which.Method.Should().Be("POST");
+        scenario.Cdn.Requests.Should().BeEmpty();
+        scenario.Upstream.Requests.Should().ContainSingle().Which.Method.Should().Be("POST");
     }
 }

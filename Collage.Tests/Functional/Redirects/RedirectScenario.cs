@@ -17,7 +17,7 @@ internal sealed class RedirectScenario : IAsyncDisposable
 
     public static readonly byte[] Payload = Enumerable.Range(0, 1024).Select(i => (byte)i).ToArray();
 
-    private RedirectScenario(FakeServer cdn, FakeServer upstream, FakeServer proxy, HttpMessageInvoker invoker, RecordingLogger<RedirectFollowingHandler> logger)
+    private RedirectScenario(LoopbackServer cdn, LoopbackServer upstream, LoopbackServer proxy, HttpMessageInvoker invoker, RecordingLogger<RedirectFollowingHandler> logger)
     {
         Cdn = cdn;
         Upstream = upstream;
@@ -30,11 +30,11 @@ internal sealed class RedirectScenario : IAsyncDisposable
         };
     }
 
-    public FakeServer Cdn { get; }
+    public LoopbackServer Cdn { get; }
 
-    public FakeServer Upstream { get; }
+    public LoopbackServer Upstream { get; }
 
-    public FakeServer Proxy { get; }
+    public LoopbackServer Proxy { get; }
 
     public HttpMessageInvoker Invoker { get; }
 
@@ -48,12 +48,12 @@ internal sealed class RedirectScenario : IAsyncDisposable
     /// <c>/v2/loop</c> with 307 to itself, and serves the payload at <c>/local/data</c>.
     /// </summary>
     public static async Task<RedirectScenario> StartAsync(
-        RedirectOptions? options = null, FakeServer? cdn = null, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null, UpstreamCertificateValidator? validator = null)
+        RedirectOptions? options = null, LoopbackServer? cdn = null, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null, UpstreamCertificateValidator? validator = null)
     {
         cdn ??= await StartCdnAsync();
         var cdnBlob = cdn.Url("/docker/registry/v2/blobs/sha256/01/0123/data?X-Signature=secret&Expires=1");
         Uri? self = null;
-        var upstream = await FakeServer.StartAsync(
+        var upstream = await LoopbackServer.StartAsync(
             context =>
             {
                 var path = context.Request.Path.Value;
@@ -74,9 +74,7 @@ internal sealed class RedirectScenario : IAsyncDisposable
                         return Task.CompletedTask;
                 }
             },
-            upstreamCertificate,
-            configureServices: null,
-            configureApp: null);
+            upstreamCertificate);
         self = upstream.BaseUri;
 
         var logger = new RecordingLogger<RedirectFollowingHandler>();
@@ -86,7 +84,7 @@ internal sealed class RedirectScenario : IAsyncDisposable
     }
 
     /// <summary>A CDN serving the payload at any path, with Range support.</summary>
-    public static Task<FakeServer> StartCdnAsync() => FakeServer.StartAsync(ServePayload);
+    public static Task<LoopbackServer> StartCdnAsync() => LoopbackServer.StartAsync(ServePayload);
 
     public static Task ServePayload(HttpContext context)
         => Results.Bytes(Payload, "application/octet-stream", enableRangeProcessing: true).ExecuteAsync(context);

@@ -3,7 +3,6 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Collage.Tests.Common;
-using Collage.Tests.Functional.Common;
 using Collage.Transforms.Upstreams;
 using Microsoft.AspNetCore.Http;
 
@@ -99,8 +98,8 @@ public sealed class UpstreamTlsFunctionalTests : IDisposable
 
     private async Task<HttpStatusCode> GetAsync(X509Certificate2 certificate, UpstreamOptions options)
     {
-        await using var upstream = await FakeServer.StartAsync(
-            context => context.Response.WriteAsync("{}"), certificate, configureServices: null, configureApp: null);
+        await using var upstream = await LoopbackServer.StartAsync(
+            context => context.Response.WriteAsync("{}"), certificate);
         upstream.BaseUri.Scheme.Should().Be("https");
 
         using var handler = UpstreamTls.Configure(

@@ -53,7 +53,7 @@ public sealed class ListingTests
     [Fact]
     public async Task HeadTags_Answers200WithoutUpstreamLength()
     {
-        await using var upstream = await FakeUpstream.StartAsync(context =>
+        await using var upstream = await LoopbackServer.StartAsync(context =>
             context.Response.WriteAsJsonAsync(new { name = "team/web", tags = new[] { "a" } }));
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
 

@@ -1,3 +1,4 @@
+using Collage.Tests.Common;
 using System.Net;
 using Collage.Tests.Functional.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ public sealed class ReferrersTests
     public async Task GetReferrers_UpstreamSupportsApi_PassesIndexFilterAndLocalLink()
     {
         const string index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}";
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        await using var upstream = await LoopbackServer.StartAsync(async context =>
         {
             context.Response.ContentType = "application/vnd.oci.image.index.v1+json";
             context.Response.Headers["OCI-Filters-Applied"] = "artifactType";
@@ -33,7 +34,7 @@ public sealed class ReferrersTests
     [Fact]
     public async Task GetReferrers_UpstreamWithoutApi_Answers404SoClientsFallBackToTagSchema()
     {
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        await using var upstream = await LoopbackServer.StartAsync(async context =>
         {
             // distribution 2.8 has no referrers route: a plain-text 404.
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -50,7 +51,7 @@ public sealed class ReferrersTests
     [Fact]
     public async Task GetReferrers_InvalidDigest_Is400WithoutContactingUpstream()
     {
-        await using var upstream = await FakeUpstream.StartAsync(_ => Task.CompletedTask);
+        await using var upstream = await LoopbackServer.StartAsync(_ => Task.CompletedTask);
         await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
 
         using var response = await collage.Client.GetAsync("/v2/apps/web/referrers/latest");

@@ -70,18 +70,22 @@ public static class CollageApp
         configure?.Invoke(builder);
 
         var server = ReadServerOptions(builder.Configuration);
+        var fileStatus = new ConfigFileStatus();
         if (server.ConfigFile is { } configFile)
         {
-            AddConfigFile(builder.Configuration, configFile);
+            AddConfigFile(builder.Configuration, configFile, fileStatus);
         }
 
         var table = MountTableBuilder.Build(CollageConfigReader.Read(builder.Configuration));
         var http = CollageConfigReader.ReadHttp(builder.Configuration);
         ConfigureKestrel(builder, server);
         ConfigureServices(builder.Services, table, http);
+        builder.Services.AddSingleton(fileStatus);
+        builder.Services.AddHostedService<ConfigurationReloader>();
 
         var app = builder.Build();
-        WarmUpstreamClients(app.Services, table);
+        // Every upstream's client now, so a bad CA file stops start-up, not the first pull.
+        app.Services.GetRequiredService<UpstreamClientFactory>().Prepare(table);
         app.UseMiddleware<RegistryGatewayMiddleware>();
         app.UseRouting();
         app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
@@ -112,23 +116,6 @@ public static class CollageApp
         services.AddSingleton<IForwarderHttpClientFactory>(sp => sp.GetRequiredService<UpstreamClientFactory>());
     }
 
-    /// <summary>Builds every upstream's client now, so a bad CA file stops start-up, not the first pull.</summary>
-    private static void WarmUpstreamClients(IServiceProvider services, MountTable table)
-    {
-        var factory = services.GetRequiredService<UpstreamClientFactory>();
-        foreach (var upstream in table.Upstreams)
-        {
-            try
-            {
-                factory.GetClient(upstream.Id);
-            }
-            catch (InvalidOperationException ex)
-            {
-                throw new CollageConfigException($"upstreams:{upstream.Authority}:caFile", $"{ex.Message} Point caFile at a readable PEM file or directory of CA certificates.");
-            }
-        }
-    }
-
     private static void AddCollageSources(ConfigurationManager configuration, string[] args)
     {
         var fromEnvironment = EnvironmentVariables
@@ -139,7 +126,7 @@ public static class CollageApp
         configuration.AddCommandLine(args, Switches);
     }
 
-    private static void AddConfigFile(ConfigurationManager configuration, string configFile)
+    private static void AddConfigFile(ConfigurationManager configuration, string configFile, ConfigFileStatus status)
     {
         var path = Path.GetFullPath(configFile, Environment.CurrentDirectory);
         if (!File.Exists(path))
@@ -173,6 +160,13 @@ public static class CollageApp
         {
             throw new CollageConfigException("--config-file", $"'{path}' is not valid JSON ({ex.InnerException?.Message ?? ex.Message}).");
         }
+
+        // From now on a broken edit (or a half-written save) must not stop the running gateway.
+        source.OnLoadException = context =>
+        {
+            status.Failed(context.Exception);
+            context.Ignore = true;
+        };
     }
 
     private static ServerOptions ReadServerOptions(IConfiguration configuration)

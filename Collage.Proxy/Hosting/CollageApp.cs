@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Collage.Proxy.Configuration;
 using Collage.Proxy.Endpoints;
 using Collage.Proxy.Registry;
@@ -192,6 +192,10 @@ public static class CollageApp
             CertFile = section[nameof(ServerOptions.CertFile)],
             KeyFile = section[nameof(ServerOptions.KeyFile)],
             ConfigFile = section[nameof(ServerOptions.ConfigFile)],
+            CertificateReloadInterval = section[nameof(ServerOptions.CertificateReloadInterval)] is { } interval
+                && TimeSpan.TryParse(interval, CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
+                ? parsed
+                : new ServerOptions().CertificateReloadInterval,
         };
         if ((options.CertFile is null) != (options.KeyFile is null))
         {
@@ -203,17 +207,23 @@ public static class CollageApp
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, ServerOptions server)
     {
-        X509Certificate2? certificate = null;
-        if (server.CertFile is not null)
+        if (server.CertFile is { } certFile)
         {
             try
             {
-                certificate = X509Certificate2.CreateFromPemFile(server.CertFile, server.KeyFile);
+                using var _ = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certFile, server.KeyFile);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
             {
-                throw new CollageConfigException("--cert", $"the certificate '{server.CertFile}' with key '{server.KeyFile}' could not be loaded ({ex.Message}). Pass PEM files.");
+                throw new CollageConfigException("--cert", $"the certificate '{certFile}' with key '{server.KeyFile}' could not be loaded ({ex.Message}). Pass PEM files.");
             }
+
+            builder.Services.AddSingleton(services => new ServerCertificateReloader(
+                certFile,
+                server.KeyFile,
+                server.CertificateReloadInterval,
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<ServerCertificateReloader>()));
         }
 
         // The slim builder leaves TLS out unless asked for.
@@ -224,9 +234,10 @@ public static class CollageApp
             var address = server.Bind is null ? IPAddress.IPv6Any : IPAddress.Parse(server.Bind);
             kestrel.Listen(address, server.Port, listen =>
             {
-                if (certificate is not null)
+                if (server.CertFile is not null)
                 {
-                    listen.UseHttps(certificate);
+                    var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificateReloader>();
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificates.Current });
                 }
             });
         });

@@ -39,6 +39,11 @@ public static class CollageApp
     /// <summary>Runs the gateway until shutdown; a configuration error prints its message and exits with 2.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["--healthcheck", var url])
+        {
+            return await HealthCheck.RunAsync(url);
+        }
+
         WebApplication app;
         try
         {

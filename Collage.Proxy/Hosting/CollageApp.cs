@@ -84,6 +84,8 @@ public static class CollageApp
         var table = MountTableBuilder.Build(CollageConfigReader.Read(builder.Configuration));
         var http = CollageConfigReader.ReadHttp(builder.Configuration);
         ConfigureKestrel(builder, server);
+        var limits = KestrelLimits.Read(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelLimits.Apply(kestrel, limits));
         ConfigureServices(builder.Services, table, http);
         builder.Services.AddSingleton(fileStatus);
         builder.Services.AddHostedService<ConfigurationReloader>();

@@ -140,9 +140,9 @@ public class TokenCacheTests
     }
 
     [Fact]
-    public async Task GetToken_FailedFetch_IsSharedAndNotCached()
+    public async Task GetToken_FailedFetch_IsSharedAndKeptForTheBackoffOnly()
     {
-        var cache = new TokenCache(_time);
+        var cache = new TokenCache(_time, new UpstreamAuthenticationOptions { FailedFetchBackoff = TimeSpan.FromSeconds(2) });
         var release = new TaskCompletionSource<TokenResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var first = cache.GetTokenAsync(Key, _ => release.Task, default);
@@ -151,14 +151,31 @@ public class TokenCacheTests
 
         await first.Invoking(t => t).Should().ThrowAsync<HttpRequestException>();
         await second.Invoking(t => t).Should().ThrowAsync<HttpRequestException>();
-        cache.Count.Should().Be(0);
         cache.TryGetToken(Key, out _).Should().BeFalse();
 
+        // Within the back-off the failure answers again, without a fetch.
+        _time.Advance(TimeSpan.FromSeconds(1.9));
+        await cache.Invoking(c => c.GetTokenAsync(Key, _ => throw new InvalidOperationException("must not fetch within the back-off"), default))
+            .Should().ThrowAsync<HttpRequestException>().WithMessage("token server down");
+
+        _time.Advance(TimeSpan.FromSeconds(0.1));
         (await cache.GetTokenAsync(Key, Returns("t2", 300), default)).Should().Be("t2");
     }
 
     [Fact]
-    public async Task GetToken_FetchTakesTooLong_ThrowsTimeoutAndIsNotCached()
+    public async Task GetToken_FailedFetchWithoutBackoff_IsNotCached()
+    {
+        var cache = new TokenCache(_time, new UpstreamAuthenticationOptions { FailedFetchBackoff = TimeSpan.Zero });
+
+        await cache.Invoking(c => c.GetTokenAsync(Key, _ => Task.FromException<TokenResponse>(new HttpRequestException("down")), default))
+            .Should().ThrowAsync<HttpRequestException>();
+
+        cache.Count.Should().Be(0);
+        (await cache.GetTokenAsync(Key, Returns("t2", 300), default)).Should().Be("t2");
+    }
+
+    [Fact]
+    public async Task GetToken_FetchTakesTooLong_ThrowsTimeoutAndIsKeptForTheBackoffOnly()
     {
         var cache = new TokenCache(_time, new UpstreamAuthenticationOptions { TokenRequestTimeout = TimeSpan.FromSeconds(5) });
 
@@ -166,7 +183,10 @@ public class TokenCacheTests
         _time.Advance(TimeSpan.FromSeconds(5));
 
         await call.Invoking(t => t).Should().ThrowAsync<TimeoutException>();
-        cache.Count.Should().Be(0);
+        await cache.Invoking(c => c.GetTokenAsync(Key, _ => throw new InvalidOperationException("must not fetch within the back-off"), default))
+            .Should().ThrowAsync<TimeoutException>();
+        _time.Advance(new UpstreamAuthenticationOptions().FailedFetchBackoff);
+        (await cache.GetTokenAsync(Key, Returns("t2", 300), default)).Should().Be("t2");
     }
 
     [Fact]

@@ -254,7 +254,7 @@ public class UpstreamTokenHandlerTests
     }
 
     [Fact]
-    public async Task Send_TokenServerFails_NextRequestTriesAgain()
+    public async Task Send_TokenServerFails_NextRequestAfterTheBackoffTriesAgain()
     {
         var fail = true;
         var inner = Registry(tokenServer: _ => fail ? ScriptedHandler.Json("oops", HttpStatusCode.BadGateway) : ScriptedHandler.Json($$"""{"token":"{{Token}}"}"""));
@@ -262,6 +262,13 @@ public class UpstreamTokenHandlerTests
 
         (await invoker.SendAsync(Get(), default)).Dispose();
         fail = false;
+        using (var withinBackoff = await invoker.SendAsync(Get(), default))
+        {
+            withinBackoff.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "the failure stands for the back-off");
+            TokenRequests(inner).Should().ContainSingle();
+        }
+
+        _time.Advance(new UpstreamAuthenticationOptions().FailedFetchBackoff);
         using var response = await invoker.SendAsync(Get(), default);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);

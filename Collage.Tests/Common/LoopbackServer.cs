@@ -21,13 +21,24 @@ internal sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests;
+    private readonly ConnectionCounter _connections;
 
-    private LoopbackServer(WebApplication app, ConcurrentQueue<RecordedRequest> requests, Uri baseUri)
+    private LoopbackServer(WebApplication app, ConcurrentQueue<RecordedRequest> requests, ConnectionCounter connections, Uri baseUri)
     {
         _app = app;
         _requests = requests;
+        _connections = connections;
         BaseUri = baseUri;
     }
+
+    /// <summary>TCP connections open right now.</summary>
+    public int OpenConnections => _connections.Open;
+
+    /// <summary>TCP connections accepted so far.</summary>
+    public int TotalConnections => _connections.Total;
+
+    /// <summary>The most TCP connections that were open at once.</summary>
+    public int PeakConnections => _connections.Peak;
 
     /// <summary>The server's root, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseUri { get; }
@@ -56,8 +67,10 @@ internal sealed class LoopbackServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
+        var connections = new ConnectionCounter();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
+            listen.Use(connections.Middleware);
             if (certificate is not null)
             {
                 listen.UseHttps(certificate);
@@ -80,7 +93,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new LoopbackServer(app, requests, new Uri(address.TrimEnd('/') + "/"));
+        return new LoopbackServer(app, requests, connections, new Uri(address.TrimEnd('/') + "/"));
     }
 
     /// <summary>Stops Kestrel, waiting at most five seconds for requests still running.</summary>

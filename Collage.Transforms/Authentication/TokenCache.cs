@@ -1,18 +1,24 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace Collage.Transforms.Authentication;
 
 /// <summary>
 /// Bearer tokens per (realm, service, scope) until they expire, and the realm each upstream named.
-/// One fetch at a time per key: concurrent callers share the one in flight. A failed fetch is not
-/// kept, so the next caller tries again. Shared by every upstream handler, so register it once.
+/// One fetch at a time per key: concurrent callers share the one in flight. A failed fetch answers
+/// every caller of its key for <see cref="UpstreamAuthenticationOptions.FailedFetchBackoff"/>, then the
+/// next caller tries again. Shared by every upstream handler, so register it once.
 /// </summary>
 internal sealed class TokenCache
 {
     private readonly ConcurrentDictionary<TokenCacheKey, Task<CachedToken>> _tokens = new();
     private readonly ConcurrentDictionary<string, BearerRealm> _realms = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _trimLock = new();
+
+    // When each failed fetch stops standing as the answer for its key; gone with the entry.
+    private readonly ConditionalWeakTable<Task<CachedToken>, StrongBox<DateTimeOffset>> _failedUntil = new();
 
     public TokenCache(TimeProvider timeProvider, UpstreamAuthenticationOptions? options = null)
     {
@@ -64,6 +70,12 @@ internal sealed class TokenCache
         {
             if (_tokens.TryGetValue(key, out var existing))
             {
+                if (existing.IsFaulted && _failedUntil.TryGetValue(existing, out var until) && TimeProvider.GetUtcNow() < until.Value)
+                {
+                    // Failed within the back-off: the same answer, without asking the token server again.
+                    ExceptionDispatchInfo.Throw(existing.Exception!.InnerException!);
+                }
+
                 if (!existing.IsCompleted)
                 {
                     return (await existing.WaitAsync(cancellationToken).ConfigureAwait(false)).Token;
@@ -151,8 +163,16 @@ internal sealed class TokenCache
         }
         catch (Exception ex)
         {
-            // A failed fetch is not cached: the next caller tries anew.
-            _tokens.TryRemove(KeyValuePair.Create(key, pending.Task));
+            if (Options.FailedFetchBackoff > TimeSpan.Zero)
+            {
+                // Kept for the back-off, so retrying clients do not become a storm of token requests.
+                _failedUntil.AddOrUpdate(pending.Task, new StrongBox<DateTimeOffset>(TimeProvider.GetUtcNow() + Options.FailedFetchBackoff));
+            }
+            else
+            {
+                _tokens.TryRemove(KeyValuePair.Create(key, pending.Task));
+            }
+
             pending.SetException(ex);
 
             // Observed here, since every waiter may have given up already.

@@ -33,6 +33,14 @@ public sealed record UpstreamAuthenticationOptions
     /// </summary>
     public int MaxTokenResponseBytes { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// How long a failed token request (token server down, timed out, or answering garbage) stands as the
+    /// answer for its realm, service and scope before the next caller asks again. Clients retry a failed
+    /// pull, and many clients pull at once: without it every retry of every client became a token request
+    /// to a token server that is already failing. Default 2 seconds; zero asks again at once.
+    /// </summary>
+    public TimeSpan FailedFetchBackoff { get; init; } = TimeSpan.FromSeconds(2);
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCachedTokens, 1, nameof(MaxCachedTokens));
@@ -40,5 +48,6 @@ public sealed record UpstreamAuthenticationOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ExpiryMargin, TimeSpan.Zero, nameof(ExpiryMargin));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TokenRequestTimeout, TimeSpan.Zero, nameof(TokenRequestTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokenResponseBytes, 1, nameof(MaxTokenResponseBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(FailedFetchBackoff, TimeSpan.Zero, nameof(FailedFetchBackoff));
     }
 }

@@ -49,7 +49,18 @@ internal sealed class CollageServer : IAsyncDisposable
     /// Starts Collage listening on <paramref name="bind"/> and on every address of <paramref name="alsoListenOn"/>
     /// (e.g. 127.0.0.2, to test vhosts by address), all on the same port.
     /// </summary>
-    public static async Task<CollageServer> StartAsync(object config, System.Net.IPAddress[] alsoListenOn, string bind = "127.0.0.1", int port = 0, params string[] extraArgs)
+    public static Task<CollageServer> StartAsync(object config, System.Net.IPAddress[] alsoListenOn, string bind = "127.0.0.1", int port = 0, params string[] extraArgs) =>
+        StartCoreAsync(config, alsoListenOn, bind, port, extraArgs, configureServices: null);
+
+    /// <summary>
+    /// Starts Collage with extra services registered before its own, e.g. an <see cref="EgressRecorder"/>
+    /// as the innermost layer of every upstream's handler chain.
+    /// </summary>
+    public static Task<CollageServer> StartAsync(object config, Action<IServiceCollection> configureServices, params string[] extraArgs) =>
+        StartCoreAsync(config, [], "127.0.0.1", 0, extraArgs, configureServices);
+
+    private static async Task<CollageServer> StartCoreAsync(
+        object config, System.Net.IPAddress[] alsoListenOn, string bind, int port, string[] extraArgs, Action<IServiceCollection>? configureServices)
     {
         if (alsoListenOn.Length > 0 && port == 0)
         {
@@ -67,6 +78,7 @@ internal sealed class CollageServer : IAsyncDisposable
                 builder.Logging.ClearProviders();
                 builder.Logging.AddProvider(logs);
                 builder.Logging.SetMinimumLevel(LogLevel.Information);
+                configureServices?.Invoke(builder.Services);
                 builder.WebHost.ConfigureKestrel(kestrel =>
                 {
                     foreach (var address in alsoListenOn)

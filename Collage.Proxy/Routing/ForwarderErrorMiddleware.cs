@@ -19,7 +19,15 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
         }
 
         var feature = context.Features.Get<RegistryRequestFeature>();
-        LogForwardError(logger, errorFeature.Error, feature?.Resolution.Upstream.Authority ?? "?", feature?.Request.Name ?? "?", Describe(errorFeature.Exception));
+        var upstream = feature?.Resolution.Upstream.Authority ?? "?";
+        if (IsClientGone(errorFeature.Error))
+        {
+            // The client hung up (YARP has cancelled the upstream request): routine, not an upstream failure.
+            LogClientGone(logger, errorFeature.Error, upstream, feature?.Request.Name ?? "?");
+            return;
+        }
+
+        LogForwardError(logger, errorFeature.Error, upstream, feature?.Request.Name ?? "?", Describe(errorFeature.Exception));
         if (context.Response.HasStarted)
         {
             // Mid-body: the only honest signal is an aborted response (the client's digest check fails).
@@ -35,6 +43,11 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
         await error.WriteAsync(context);
     }
 
+    // YARP names the upstream "destination" and the caller "client"; these are the caller's doing.
+    private static bool IsClientGone(ForwarderError error) => error is ForwarderError.RequestCanceled
+        or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+        or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient;
+
     // The innermost message says what went wrong ("Connection refused (127.0.0.1:5101)") without a stack.
     private static string? Describe(Exception? exception)
     {
@@ -45,6 +58,9 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
 
         return exception is null ? null : $"{exception.GetType().Name}: {exception.Message}";
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The client went away while forwarding to upstream {Upstream} for {Name}: {Error}")]
+    private static partial void LogClientGone(ILogger logger, ForwarderError error, string upstream, string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to upstream {Upstream} for {Name} failed: {Error} ({Exception})")]
     private static partial void LogForwardError(ILogger logger, ForwarderError error, string upstream, string name, string? exception);

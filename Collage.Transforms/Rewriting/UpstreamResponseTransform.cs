@@ -24,6 +24,17 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         }
 
         var httpContext = context.HttpContext;
+        if (HasInvalidFraming(upstreamResponse))
+        {
+            // RFC 9112 section 6.3: a response with an invalid Content-Length and no Transfer-Encoding has
+            // invalid framing; a proxy MUST discard it and answer 502. SocketsHttpHandler would read it to the
+            // close, which could hand the client a body that ends cleanly short.
+            context.SuppressResponseBody = true;
+            httpContext.Response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
+            await new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry sent a malformed response").WriteAsync(httpContext);
+            return;
+        }
+
         var feature = httpContext.Features.GetRequiredFeature<RegistryRequestFeature>();
         var status = (int)upstreamResponse.StatusCode;
         var isTagList = feature.Request.Kind == RegistryRequestKind.Tags && status == StatusCodes.Status200OK;
@@ -74,6 +85,12 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
             response.Headers[ForwardedHeaders.DockerContentDigest] = feature.Request.Reference;
         }
     }
+
+    // An unparsable Content-Length, or several that disagree (RFC 9110 section 8.6), without chunked framing.
+    private static bool HasInvalidFraming(HttpResponseMessage upstreamResponse) =>
+        upstreamResponse.Headers.TransferEncodingChunked != true
+        && upstreamResponse.Content.Headers.NonValidated.TryGetValues("Content-Length", out var lengths)
+        && (upstreamResponse.Content.Headers.ContentLength is null || lengths.Distinct(StringComparer.Ordinal).Skip(1).Any());
 
     private static void CopyHeaders(HttpResponseMessage upstreamResponse, HttpResponse response)
     {

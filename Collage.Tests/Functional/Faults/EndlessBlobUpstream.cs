@@ -1,0 +1,63 @@
+using Collage.Tests.Common;
+using Microsoft.AspNetCore.Http;
+
+namespace Collage.Tests.Functional.Faults;
+
+/// <summary>
+/// A fake upstream that streams a large blob in 64 KiB writes until the request is aborted (at most 1 GiB),
+/// counting requests started and requests whose <see cref="HttpContext.RequestAborted"/> fired: a client
+/// that hangs up must make Collage cancel its upstream request.
+/// </summary>
+internal sealed class EndlessBlobUpstream : IAsyncDisposable
+{
+    private const long Length = 1L << 30;
+    private readonly LoopbackServer _server;
+    private int _started;
+    private int _aborted;
+    private int _completed;
+
+    private EndlessBlobUpstream(LoopbackServer server) => _server = server;
+
+    public LoopbackServer Server => _server;
+
+    public int Started => Volatile.Read(ref _started);
+
+    public int Aborted => Volatile.Read(ref _aborted);
+
+    public int Completed => Volatile.Read(ref _completed);
+
+    public static async Task<EndlessBlobUpstream> StartAsync()
+    {
+        EndlessBlobUpstream? upstream = null;
+        var server = await LoopbackServer.StartAsync(context => upstream!.ServeAsync(context));
+        upstream = new EndlessBlobUpstream(server);
+        return upstream;
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private async Task ServeAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _started);
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = Length;
+        var chunk = FaultBlob.Bytes.AsMemory(0, 64 * 1024);
+        try
+        {
+            for (long sent = 0; sent < Length; sent += chunk.Length)
+            {
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+            }
+
+            Interlocked.Increment(ref _completed);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _aborted);
+        }
+    }
+}

@@ -29,13 +29,13 @@ public sealed class ClientDisconnectTests
             "a client hanging up is not an upstream failure worth a warning");
     }
 
-    internal static async Task Eventually(Func<bool> condition, string what, int seconds = 10)
+    internal static async Task Eventually(Func<bool> condition, string what, int seconds = 10, Func<string>? state = null)
     {
         for (var i = 0; i < seconds * 20 && !condition(); i++)
         {
             await Task.Delay(50);
         }
 
-        condition().Should().BeTrue(what);
+        condition().Should().BeTrue($"{what} ({state?.Invoke()})");
     }
 }

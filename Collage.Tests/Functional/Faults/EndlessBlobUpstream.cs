@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Http;
 namespace Collage.Tests.Functional.Faults;
 
 /// <summary>
-/// A fake upstream that streams a large blob in 64 KiB writes until the request is aborted (at most 1 GiB),
-/// counting requests started and requests whose <see cref="HttpContext.RequestAborted"/> fired: a client
-/// that hangs up must make Collage cancel its upstream request.
+/// A fake upstream that streams a large blob (64 MiB) in 64 KiB writes, counting requests started and requests
+/// whose <see cref="HttpContext.RequestAborted"/> fired: a client that hangs up must make Collage cancel its
+/// upstream request. Kestrel turns writes to a connection the peer closed into no-ops and signals
+/// RequestAborted a moment later, so each request waits up to 10 s for it after its writes.
 /// </summary>
 internal sealed class EndlessBlobUpstream : IAsyncDisposable
 {
-    private const long Length = 1L << 30;
+    private const long Length = 64L << 20;
     private readonly LoopbackServer _server;
     private int _started;
     private int _aborted;
@@ -48,14 +49,17 @@ internal sealed class EndlessBlobUpstream : IAsyncDisposable
             {
                 await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
             }
-
-            Interlocked.Increment(ref _completed);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
         }
 
-        if (context.RequestAborted.IsCancellationRequested)
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
+            Interlocked.Increment(ref _completed);
+        }
+        catch (OperationCanceledException)
         {
             Interlocked.Increment(ref _aborted);
         }

@@ -29,6 +29,13 @@ internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTable
             return OciErrors.ReadOnly().WriteAsync(context);
         }
 
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            // RFC 9110 section 9.3.1: content in a GET has no defined meaning; forwarding it would hand an
+            // upstream a body (chunked or not) that it may frame differently, the stuff of request smuggling.
+            return OciErrors.BodyNotAllowed().WriteAsync(context);
+        }
+
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         var (request, error) = RegistryRequestParser.Parse(rawTarget);
         if (error is not null)
@@ -42,7 +49,7 @@ internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTable
                 return next(context);
             case RegistryRequestKind.Catalog:
             case RegistryRequestKind.Tags:
-                if (!PageRequest.TryParse(context.Request.Query, out _))
+                if (!PageRequest.TryParse(context.Request.Query, out var page) || !page.HasValidLast(request.Kind))
                 {
                     return OciErrors.PaginationInvalid().WriteAsync(context);
                 }

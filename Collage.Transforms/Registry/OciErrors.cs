@@ -20,6 +20,9 @@ internal static class OciErrors
     public static OciError ReadOnly() =>
         new(StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED", "this registry is read-only: pushes, uploads and deletes are not supported");
 
+    public static OciError BodyNotAllowed() =>
+        new(StatusCodes.Status400BadRequest, "UNSUPPORTED", "a GET or HEAD request must not carry a body");
+
     public static OciError UnknownEndpoint() =>
         new(StatusCodes.Status404NotFound, "UNSUPPORTED", "the requested endpoint is not part of the registry API");
 

@@ -32,6 +32,14 @@ internal readonly record struct PageRequest(int? N, string? Last)
     }
 
     /// <summary>
+    /// Whether <see cref="Last"/> can be an entry of the list asked for: a tag for <c>tags/list</c>, a
+    /// repository name for <c>_catalog</c>. Anything else (CR/LF, a URL, <c>..</c>, 300 characters) is forged,
+    /// can match nothing, and is refused before it reaches an upstream's query or a Link header.
+    /// </summary>
+    public bool HasValidLast(RegistryRequestKind kind) => Last is not { } last
+        || (kind == RegistryRequestKind.Tags ? ReferenceGrammar.IsValidTag(last) : ReferenceGrammar.IsValidName(last));
+
+    /// <summary>
     /// Applies the page to a list: sorted lexically, entries after <see cref="Last"/>, at most <see cref="N"/>.
     /// Idempotent for an upstream that already paged, so it is safe on every answer.
     /// </summary>

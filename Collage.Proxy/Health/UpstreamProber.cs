@@ -49,7 +49,7 @@ internal sealed partial class UpstreamProber(
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(upstream.BaseUri, "v2/"));
-            using var response = await clients.GetClient(upstream.Id).SendAsync(request, linked.Token);
+            using var response = await clients.GetClient(upstream).SendAsync(request, linked.Token);
             var status = (int)response.StatusCode;
             return new UpstreamProbeResult(upstream.Authority, status < 500, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Collage.Proxy.Configuration;
 using Collage.Proxy.Endpoints;
 using Collage.Proxy.Health;
@@ -43,6 +43,11 @@ public static class CollageApp
     /// <summary>Runs the gateway until shutdown; a configuration error prints its message and exits with 2.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["--healthcheck", var url])
+        {
+            return await HealthCheck.RunAsync(url);
+        }
+
         WebApplication app;
         try
         {
@@ -74,9 +79,10 @@ public static class CollageApp
         configure?.Invoke(builder);
 
         var server = ReadServerOptions(builder.Configuration);
+        var fileStatus = new ConfigFileStatus();
         if (server.ConfigFile is { } configFile)
         {
-            AddConfigFile(builder.Configuration, configFile);
+            AddConfigFile(builder.Configuration, configFile, fileStatus);
         }
 
         var table = MountTableBuilder.Build(CollageConfigReader.Read(builder.Configuration));
@@ -85,11 +91,14 @@ public static class CollageApp
         LogFormat.Configure(builder.Logging, builder.Configuration);
         ConfigureKestrel(builder, server);
         ConfigureServices(builder.Services, table, http);
+        builder.Services.AddSingleton(fileStatus);
+        builder.Services.AddHostedService<ConfigurationReloader>();
         builder.Services.AddCollageObservability(builder.Configuration);
         builder.Services.AddCollageHealth(health);
 
         var app = builder.Build();
-        WarmUpstreamClients(app.Services, table);
+        // Every upstream's client now, so a bad CA file stops start-up, not the first pull.
+        app.Services.GetRequiredService<UpstreamClientFactory>().Prepare(table);
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RegistryGatewayMiddleware>();
         app.UseRouting();
@@ -122,23 +131,6 @@ public static class CollageApp
         services.AddSingleton<IForwarderHttpClientFactory>(sp => sp.GetRequiredService<UpstreamClientFactory>());
     }
 
-    /// <summary>Builds every upstream's client now, so a bad CA file stops start-up, not the first pull.</summary>
-    private static void WarmUpstreamClients(IServiceProvider services, MountTable table)
-    {
-        var factory = services.GetRequiredService<UpstreamClientFactory>();
-        foreach (var upstream in table.Upstreams)
-        {
-            try
-            {
-                factory.GetClient(upstream.Id);
-            }
-            catch (InvalidOperationException ex)
-            {
-                throw new CollageConfigException($"upstreams:{upstream.Authority}:caFile", $"{ex.Message} Point caFile at a readable PEM file or directory of CA certificates.");
-            }
-        }
-    }
-
     private static void AddCollageSources(ConfigurationManager configuration, string[] args)
     {
         var fromEnvironment = EnvironmentVariables
@@ -149,7 +141,7 @@ public static class CollageApp
         configuration.AddCommandLine(args, Switches);
     }
 
-    private static void AddConfigFile(ConfigurationManager configuration, string configFile)
+    private static void AddConfigFile(ConfigurationManager configuration, string configFile, ConfigFileStatus status)
     {
         var path = Path.GetFullPath(configFile, Environment.CurrentDirectory);
         if (!File.Exists(path))
@@ -183,6 +175,13 @@ public static class CollageApp
         {
             throw new CollageConfigException("--config-file", $"'{path}' is not valid JSON ({ex.InnerException?.Message ?? ex.Message}).");
         }
+
+        // From now on a broken edit (or a half-written save) must not stop the running gateway.
+        source.OnLoadException = context =>
+        {
+            status.Failed(context.Exception);
+            context.Ignore = true;
+        };
     }
 
     private static ServerOptions ReadServerOptions(IConfiguration configuration)
@@ -208,6 +207,10 @@ public static class CollageApp
             CertFile = section[nameof(ServerOptions.CertFile)],
             KeyFile = section[nameof(ServerOptions.KeyFile)],
             ConfigFile = section[nameof(ServerOptions.ConfigFile)],
+            CertificateReloadInterval = section[nameof(ServerOptions.CertificateReloadInterval)] is { } interval
+                && TimeSpan.TryParse(interval, CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
+                ? parsed
+                : new ServerOptions().CertificateReloadInterval,
         };
         if ((options.CertFile is null) != (options.KeyFile is null))
         {
@@ -219,17 +222,23 @@ public static class CollageApp
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, ServerOptions server)
     {
-        X509Certificate2? certificate = null;
-        if (server.CertFile is not null)
+        if (server.CertFile is { } certFile)
         {
             try
             {
-                certificate = X509Certificate2.CreateFromPemFile(server.CertFile, server.KeyFile);
+                using var _ = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certFile, server.KeyFile);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
             {
-                throw new CollageConfigException("--cert", $"the certificate '{server.CertFile}' with key '{server.KeyFile}' could not be loaded ({ex.Message}). Pass PEM files.");
+                throw new CollageConfigException("--cert", $"the certificate '{certFile}' with key '{server.KeyFile}' could not be loaded ({ex.Message}). Pass PEM files.");
             }
+
+            builder.Services.AddSingleton(services => new ServerCertificateReloader(
+                certFile,
+                server.KeyFile,
+                server.CertificateReloadInterval,
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<ServerCertificateReloader>()));
         }
 
         // The slim builder leaves TLS out unless asked for.
@@ -240,9 +249,10 @@ public static class CollageApp
             var address = server.Bind is null ? IPAddress.IPv6Any : IPAddress.Parse(server.Bind);
             kestrel.Listen(address, server.Port, listen =>
             {
-                if (certificate is not null)
+                if (server.CertFile is not null)
                 {
-                    listen.UseHttps(certificate);
+                    var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificateReloader>();
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificates.Current });
                 }
             });
         });

@@ -21,6 +21,9 @@ public sealed record ServerOptions
     /// <summary>The PEM private key of <see cref="CertFile"/>.</summary>
     public string? KeyFile { get; init; }
 
+    /// <summary>How often the certificate files are checked for a renewal. Default 10 s.</summary>
+    public TimeSpan CertificateReloadInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A config file in the original collage format; its mounts replace the defaults.</summary>
     public string? ConfigFile { get; init; }
 }

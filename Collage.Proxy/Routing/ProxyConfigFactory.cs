@@ -1,6 +1,7 @@
 using System.Net;
 using Collage.Transforms.Configuration;
 using Collage.Transforms.Mounts;
+using Collage.Transforms.Upstreams;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -20,6 +21,9 @@ internal static class ProxyConfigFactory
             .Select(upstream => new ClusterConfig
             {
                 ClusterId = upstream.Id,
+                // Names the client UpstreamClientFactory prepared; a changed CA or credential changes the
+                // cluster, so YARP asks the factory for the new client.
+                Metadata = new Dictionary<string, string> { [UpstreamClientKey.MetadataKey] = UpstreamClientKey.For(upstream, table, http) },
                 Destinations = new Dictionary<string, DestinationConfig>
                 {
                     ["upstream"] = new() { Address = upstream.BaseUri.ToString() },

@@ -39,6 +39,10 @@ internal static class TestCertificates
     public static void WritePem(X509Certificate2 certificate, string path)
         => File.WriteAllText(path, certificate.ExportCertificatePem() + "\n");
 
+    /// <summary>Writes the private key of an ECDSA <paramref name="certificate"/> as PKCS#8 PEM.</summary>
+    public static void WriteKeyPem(X509Certificate2 certificate, string path)
+        => File.WriteAllText(path, certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
+
     private static X509Certificate2 CreateServer(X509Certificate2 ca, string subject, SubjectAlternativeNameBuilder san)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -38,7 +38,7 @@ internal sealed partial class CatalogAggregator(UpstreamClientFactory clients, I
     private async Task<List<string>> FetchAsync(Upstream upstream, CancellationToken cancellationToken)
     {
         var repositories = new List<string>();
-        var client = clients.GetClient(upstream.Id);
+        var client = clients.GetClient(upstream);
         var next = new Uri(upstream.BaseUri, $"v2/_catalog?n={UpstreamPageSize}");
         try
         {

@@ -8,43 +8,84 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Collage.Transforms.Upstreams;
 
 /// <summary>
-/// One <see cref="HttpMessageInvoker"/> per upstream, shared by YARP (as its client factory) and by the
-/// endpoints Collage answers itself (catalog), so each upstream has one connection pool and one token cache.
+/// One <see cref="HttpMessageInvoker"/> per upstream and settings, shared by YARP (as its client factory) and
+/// by the endpoints Collage answers itself (catalog), so each upstream has one connection pool and one token
+/// cache. Clients are built by <see cref="Prepare"/> before a table goes live, so a bad CA file rejects the
+/// table (at start-up or on reload) instead of failing requests.
 /// </summary>
 internal sealed class UpstreamClientFactory(
     MountTableProvider tables,
     IOptions<UpstreamHttpOptions> httpOptions,
     IEnumerable<IUpstreamHandlerWrapper> wrappers) : IForwarderHttpClientFactory, IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<HttpMessageInvoker>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HttpMessageInvoker> _clients = new(StringComparer.Ordinal);
     private readonly IUpstreamHandlerWrapper[] _wrappers = wrappers.ToArray();
+    private readonly object _prepareLock = new();
+
+    /// <summary>
+    /// Builds the clients <paramref name="table"/> needs and drops those no table in force needs any more
+    /// (requests in flight keep theirs). Throws when an upstream's settings cannot be applied.
+    /// </summary>
+    public void Prepare(MountTable table)
+    {
+        lock (_prepareLock)
+        {
+            var keep = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var current in (MountTable[])[tables.Current, table])
+            {
+                foreach (var upstream in current.Upstreams)
+                {
+                    keep.Add(UpstreamClientKey.For(upstream, current, httpOptions.Value));
+                }
+            }
+
+            foreach (var upstream in table.Upstreams)
+            {
+                var key = UpstreamClientKey.For(upstream, table, httpOptions.Value);
+                if (!_clients.ContainsKey(key))
+                {
+                    try
+                    {
+                        _clients[key] = Build(upstream, table.UpstreamOptions.GetValueOrDefault(upstream.Authority) ?? new UpstreamOptions());
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        throw new CollageConfigException($"upstreams:{upstream.Authority}:caFile", $"{ex.Message} Point caFile at a readable PEM file or directory of CA certificates.");
+                    }
+                }
+            }
+
+            foreach (var key in _clients.Keys.Where(k => !keep.Contains(k)))
+            {
+                _clients.TryRemove(key, out _);
+            }
+        }
+    }
 
     /// <inheritdoc />
-    public HttpMessageInvoker CreateClient(ForwarderHttpClientContext context) => GetClient(context.ClusterId);
+    /// <remarks>The cluster's metadata names the client <see cref="Prepare"/> built for it.</remarks>
+    public HttpMessageInvoker CreateClient(ForwarderHttpClientContext context) =>
+        context.NewMetadata?.TryGetValue(UpstreamClientKey.MetadataKey, out var key) == true && _clients.TryGetValue(key, out var client)
+            ? client
+            : throw new InvalidOperationException($"No client was prepared for cluster '{context.ClusterId}'.");
 
-    /// <summary>The client of the upstream with <see cref="Upstream.Id"/> <paramref name="upstreamId"/>.</summary>
-    public HttpMessageInvoker GetClient(string upstreamId) =>
-        _clients.GetOrAdd(upstreamId, id => new Lazy<HttpMessageInvoker>(() => Build(id))).Value;
+    /// <summary>The client of <paramref name="upstream"/> under the table in force.</summary>
+    public HttpMessageInvoker GetClient(Upstream upstream) =>
+        _clients.TryGetValue(UpstreamClientKey.For(upstream, tables.Current, httpOptions.Value), out var client)
+            ? client
+            : throw new InvalidOperationException($"No client was prepared for upstream '{upstream.Authority}'.");
 
     public void Dispose()
     {
         foreach (var client in _clients.Values)
         {
-            if (client.IsValueCreated)
-            {
-                client.Value.Dispose();
-            }
+            client.Dispose();
         }
     }
 
-    private HttpMessageInvoker Build(string upstreamId)
+    private HttpMessageInvoker Build(Upstream upstream, UpstreamOptions options)
     {
-        var table = tables.Current;
-        var upstream = table.Upstreams.FirstOrDefault(u => u.Id == upstreamId)
-            ?? throw new InvalidOperationException($"No upstream '{upstreamId}' is configured.");
-        var options = table.UpstreamOptions.GetValueOrDefault(upstream.Authority) ?? new UpstreamOptions();
         var http = httpOptions.Value;
-
         var sockets = new SocketsHttpHandler
         {
             // YARP and the redirect follower decide about redirects, cookies and encodings, not the handler.

@@ -38,6 +38,9 @@ internal sealed class CollageServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The config file the gateway was started with; edit it to test reloads.</summary>
+    public string ConfigFile => Path.Combine(_directory, "config.json");
+
     /// <summary>Starts Collage with <paramref name="config"/> serialised as its config file.</summary>
     public static Task<CollageServer> StartAsync(object config, string bind = "127.0.0.1", int port = 0, params string[] extraArgs) =>
         StartAsync(config, [], bind, port, extraArgs);

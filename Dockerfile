@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# Collage: multi-stage build; the runtime image runs as a non-root user on port 5000.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish Collage.Proxy/Collage.Proxy.csproj -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app ./
+COPY deploy/docker-entrypoint.sh /usr/local/bin/collage-entrypoint
+# The config lives at /etc/collage/config.json (original collage format; mount a ConfigMap there).
+# Extra CA certificates for upstreams go in /usr/local/share/ca-certificates (mount a folder), as the
+# original image read them.
+ENV COLLAGE_PORT=5000 \
+    COLLAGE_CONFIG_DIR=/etc/collage \
+    COLLAGE_EXTRA_CA_DIR=/usr/local/share/ca-certificates \
+    DOTNET_gcServer=0
+EXPOSE 5000
+# The aspnet image's non-root user (uid 1654).
+USER $APP_UID
+HEALTHCHECK --interval=30s --timeout=3s CMD ["/usr/local/bin/collage-entrypoint", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/collage-entrypoint"]

@@ -16,7 +16,7 @@ internal static class CollageConfigReader
 {
     public const string SectionName = "Collage";
 
-    private static readonly string[] TopLevelKeys = ["Mappings", "Vhosts", "Upstreams", "Http"];
+    private static readonly string[] TopLevelKeys = ["Mappings", "Vhosts", "Upstreams", "Http", "Health"];
     private static readonly string[] VhostKeys = ["Mappings"];
     private static readonly string[] UpstreamKeys = [nameof(UpstreamOptions.CaFile), nameof(UpstreamOptions.InsecureSkipVerify)];
     private static readonly string[] HttpKeys =

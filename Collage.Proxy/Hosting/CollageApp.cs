@@ -3,6 +3,8 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Collage.Proxy.Configuration;
 using Collage.Proxy.Endpoints;
+using Collage.Proxy.Health;
+using Collage.Proxy.Observability;
 using Collage.Proxy.Registry;
 using Collage.Proxy.Routing;
 using Collage.Transforms.Catalog;
@@ -27,6 +29,7 @@ public static class CollageApp
         ["--cert"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.CertFile)}",
         ["--key"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.KeyFile)}",
         ["--config-file"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.ConfigFile)}",
+        ["--log-format"] = "Logging:Console:FormatterName",
     };
 
     private static readonly Dictionary<string, string> EnvironmentVariables = new(StringComparer.Ordinal)
@@ -34,6 +37,7 @@ public static class CollageApp
         ["COLLAGE_PORT"] = Switches["--port"],
         ["COLLAGE_BIND"] = Switches["--bind"],
         ["COLLAGE_CONFIG_FILE"] = Switches["--config-file"],
+        ["COLLAGE_LOG_FORMAT"] = Switches["--log-format"],
     };
 
     /// <summary>Runs the gateway until shutdown; a configuration error prints its message and exits with 2.</summary>
@@ -83,16 +87,22 @@ public static class CollageApp
 
         var table = MountTableBuilder.Build(CollageConfigReader.Read(builder.Configuration));
         var http = CollageConfigReader.ReadHttp(builder.Configuration);
+        var health = HealthConfigReader.Read(builder.Configuration);
+        LogFormat.Configure(builder.Logging, builder.Configuration);
         ConfigureKestrel(builder, server);
         ConfigureServices(builder.Services, table, http);
         builder.Services.AddSingleton(fileStatus);
         builder.Services.AddHostedService<ConfigurationReloader>();
+        builder.Services.AddCollageObservability(builder.Configuration);
+        builder.Services.AddCollageHealth(health);
 
         var app = builder.Build();
         // Every upstream's client now, so a bad CA file stops start-up, not the first pull.
         app.Services.GetRequiredService<UpstreamClientFactory>().Prepare(table);
+        app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RegistryGatewayMiddleware>();
         app.UseRouting();
+        app.MapObservabilityEndpoints();
         app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
         app.MapMethods("/v2/_catalog", [HttpMethods.Get, HttpMethods.Head], CatalogEndpoint.HandleAsync);
         app.MapReverseProxy(proxy =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Collage.Transforms.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
@@ -20,13 +21,15 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
 {
     private readonly TokenCache _cache;
     private readonly ILogger<UpstreamTokenHandler> _logger;
+    private readonly UpstreamTelemetry? _telemetry;
 
-    public UpstreamTokenHandler(TokenCache cache, ILogger<UpstreamTokenHandler> logger)
+    public UpstreamTokenHandler(TokenCache cache, ILogger<UpstreamTokenHandler> logger, UpstreamTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(logger);
         _cache = cache;
         _logger = logger;
+        _telemetry = telemetry;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -57,6 +60,7 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             sentKey = new TokenCacheKey(known.Realm, known.Service, derivedScope);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sentToken);
             Log.SendingCachedToken(_logger, origin);
+            _telemetry?.TokenCacheHit();
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -165,18 +169,28 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, QueryHelpers.AddQueryString(key.Realm, query));
         tokenRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        // Through the inner chain, so the upstream's TLS settings apply to its token server too.
-        using var tokenResponse = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
-        if (!tokenResponse.IsSuccessStatusCode)
+        var started = _cache.TimeProvider.GetTimestamp();
+        var fetched = false;
+        try
         {
-            throw new HttpRequestException(
-                $"The token server answered {(int)tokenResponse.StatusCode}.", inner: null, tokenResponse.StatusCode);
-        }
+            // Through the inner chain, so the upstream's TLS settings apply to its token server too.
+            using var tokenResponse = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
+            if (!tokenResponse.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException(
+                    $"The token server answered {(int)tokenResponse.StatusCode}.", inner: null, tokenResponse.StatusCode);
+            }
 
-        var token = await TokenResponseReader.ReadAsync(tokenResponse.Content, _cache.Options.MaxTokenResponseBytes, cancellationToken)
-            .ConfigureAwait(false);
-        Log.TokenFetched(_logger, new Uri(key.Realm).Authority, key.Scope ?? "", token.ExpiresIn);
-        return token;
+            var token = await TokenResponseReader.ReadAsync(tokenResponse.Content, _cache.Options.MaxTokenResponseBytes, cancellationToken)
+                .ConfigureAwait(false);
+            fetched = true;
+            Log.TokenFetched(_logger, new Uri(key.Realm).Authority, key.Scope ?? "", token.ExpiresIn);
+            return token;
+        }
+        finally
+        {
+            _telemetry?.TokenFetched(fetched, _cache.TimeProvider.GetElapsedTime(started));
+        }
     }
 
     private static HttpRequestMessage CopyRequest(HttpRequestMessage request, string token)

@@ -49,7 +49,14 @@ internal sealed class CollageServer : IAsyncDisposable
     /// Starts Collage listening on <paramref name="bind"/> and on every address of <paramref name="alsoListenOn"/>
     /// (e.g. 127.0.0.2, to test vhosts by address), all on the same port.
     /// </summary>
-    public static async Task<CollageServer> StartAsync(object config, System.Net.IPAddress[] alsoListenOn, string bind = "127.0.0.1", int port = 0, params string[] extraArgs)
+    public static Task<CollageServer> StartAsync(object config, System.Net.IPAddress[] alsoListenOn, string bind = "127.0.0.1", int port = 0, params string[] extraArgs) =>
+        StartAsync(config, alsoListenOn, bind, port, configure: null, extraArgs);
+
+    /// <summary>Starts Collage with <paramref name="config"/>, letting <paramref name="configure"/> add to the host (e.g. a trace exporter).</summary>
+    public static Task<CollageServer> StartAsync(object config, Action<WebApplicationBuilder> configure) =>
+        StartAsync(config, [], "127.0.0.1", 0, configure, []);
+
+    private static async Task<CollageServer> StartAsync(object config, System.Net.IPAddress[] alsoListenOn, string bind, int port, Action<WebApplicationBuilder>? configure, string[] extraArgs)
     {
         if (alsoListenOn.Length > 0 && port == 0)
         {
@@ -74,6 +81,7 @@ internal sealed class CollageServer : IAsyncDisposable
                         kestrel.Listen(address, port);
                     }
                 });
+                configure?.Invoke(builder);
             });
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;

@@ -7,7 +7,9 @@ using Collage.Proxy.Registry;
 using Collage.Proxy.Routing;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Configuration;
+using Collage.Transforms.Credentials;
 using Collage.Transforms.Mounts;
+using Collage.Transforms.Passthrough;
 using Collage.Transforms.Rewriting;
 using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.Configuration.Json;
@@ -75,10 +77,12 @@ public static class CollageApp
             AddConfigFile(builder.Configuration, configFile);
         }
 
-        var table = MountTableBuilder.Build(CollageConfigReader.Read(builder.Configuration));
+        var options = CollageConfigReader.Read(builder.Configuration);
+        var table = MountTableBuilder.Build(options);
         var http = CollageConfigReader.ReadHttp(builder.Configuration);
         ConfigureKestrel(builder, server);
         ConfigureServices(builder.Services, table, http);
+        builder.Services.AddUpstreamCredentials(options, DockerConfigFile.Locate(options.DockerConfig, Environment.GetEnvironmentVariable));
 
         var app = builder.Build();
         WarmUpstreamClients(app.Services, table);
@@ -86,6 +90,7 @@ public static class CollageApp
         app.UseRouting();
         app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
         app.MapMethods("/v2/_catalog", [HttpMethods.Get, HttpMethods.Head], CatalogEndpoint.HandleAsync);
+        app.MapMethods(TokenEndpoint.Path, [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], TokenEndpoint.HandleAsync);
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ForwarderErrorMiddleware>();

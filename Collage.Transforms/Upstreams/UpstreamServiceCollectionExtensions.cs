@@ -1,4 +1,5 @@
 using Collage.Transforms.Authentication;
+using Collage.Transforms.Credentials;
 using Collage.Transforms.Redirects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.AddSingleton<IUpstreamHandlerWrapper, TlsHandlerWrapper>();
         services.AddSingleton<IUpstreamHandlerWrapper, RedirectHandlerWrapper>();
         services.AddUpstreamAuthentication();
+        services.TryAddSingleton(new UpstreamCredentialResolver(dockerConfigPath: null));
         services.AddSingleton<IUpstreamHandlerWrapper, TokenHandlerWrapper>();
         return services;
     }

@@ -9,7 +9,9 @@ using Collage.Proxy.Registry;
 using Collage.Proxy.Routing;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Configuration;
+using Collage.Transforms.Credentials;
 using Collage.Transforms.Mounts;
+using Collage.Transforms.Passthrough;
 using Collage.Transforms.Rewriting;
 using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.Configuration.Json;
@@ -85,7 +87,8 @@ public static class CollageApp
             AddConfigFile(builder.Configuration, configFile, fileStatus);
         }
 
-        var table = MountTableBuilder.Build(CollageConfigReader.Read(builder.Configuration));
+        var options = CollageConfigReader.Read(builder.Configuration);
+        var table = MountTableBuilder.Build(options);
         var http = CollageConfigReader.ReadHttp(builder.Configuration);
         var health = HealthConfigReader.Read(builder.Configuration);
         LogFormat.Configure(builder.Logging, builder.Configuration);
@@ -95,6 +98,7 @@ public static class CollageApp
         builder.Services.AddHostedService<ConfigurationReloader>();
         builder.Services.AddCollageObservability(builder.Configuration);
         builder.Services.AddCollageHealth(health);
+        builder.Services.AddUpstreamCredentials(options, DockerConfigFile.Locate(options.DockerConfig, Environment.GetEnvironmentVariable));
 
         var app = builder.Build();
         // Every upstream's client now, so a bad CA file stops start-up, not the first pull.
@@ -105,6 +109,7 @@ public static class CollageApp
         app.MapObservabilityEndpoints();
         app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
         app.MapMethods("/v2/_catalog", [HttpMethods.Get, HttpMethods.Head], CatalogEndpoint.HandleAsync);
+        app.MapMethods(TokenEndpoint.Path, [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], TokenEndpoint.HandleAsync);
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ForwarderErrorMiddleware>();

@@ -22,6 +22,13 @@ internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTable
 
         context.Response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
         var method = context.Request.Method;
+        if (context.Request.Path.Equals(Endpoints.TokenEndpoint.Path, StringComparison.Ordinal)
+            && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPost(method)))
+        {
+            // Collage's own token endpoint (pass-through realm); its POST is the OAuth 2.0 form, not a write.
+            return next(context);
+        }
+
         if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
         {
             // Collage is read-only: uploads, pushes and deletes never reach an upstream.

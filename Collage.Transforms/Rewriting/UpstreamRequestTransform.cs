@@ -1,3 +1,4 @@
+using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
@@ -26,6 +27,8 @@ internal sealed class UpstreamRequestTransform : RequestTransform
             }
         }
 
+        // Never the client's Authorization as such: only a token Collage issued for this very upstream.
+        PassthroughAuthorization.Forward(context.HttpContext, feature, context.ProxyRequest);
         return ValueTask.CompletedTask;
     }
 }

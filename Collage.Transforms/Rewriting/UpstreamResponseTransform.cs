@@ -1,3 +1,4 @@
+using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
@@ -112,6 +113,11 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         if (upstreamResponse.Headers.RetryAfter is { } retryAfter)
         {
             context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString();
+        }
+
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            PassthroughAuthorization.Challenge(context.HttpContext, feature);
         }
 
         await error.WriteAsync(context.HttpContext);

@@ -1,5 +1,6 @@
 using Collage.Transforms.Authentication;
 using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Credentials;
 using Collage.Transforms.Redirects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.AddSingleton<IUpstreamHandlerWrapper, TlsHandlerWrapper>();
         services.AddSingleton<IUpstreamHandlerWrapper, RedirectHandlerWrapper>();
         services.AddUpstreamAuthentication();
+        services.TryAddSingleton(new UpstreamCredentialResolver(dockerConfigPath: null));
         services.AddSingleton<IUpstreamHandlerWrapper, TokenHandlerWrapper>();
         services.AddSingleton<IUpstreamHandlerWrapper, LatencyHandlerWrapper>();
         return services;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Collage.Transforms.Mirroring;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Transforms;
@@ -31,7 +32,9 @@ internal static class TagsListRewriter
         var response = httpContext.Response;
         if (more)
         {
-            response.Headers.Link = $"</v2/{localName}/tags/list?{page.NextQuery(entries[^1])}>; rel=\"next\"";
+            // The next page must come from the same vhost, so a mirror client's ns goes into the link.
+            _ = MirrorNamespace.TryGet(httpContext.Request.Query, out var registryHost);
+            response.Headers.Link = $"</v2/{localName}/tags/list?{MirrorNamespace.AppendTo(page.NextQuery(entries[^1]), registryHost)}>; rel=\"next\"";
         }
         else if (upstreamLink is not null && entries.Count > 0)
         {

@@ -12,6 +12,8 @@ namespace Collage.Tests.Functional;
 /// </summary>
 public sealed class MirrorModeTests : IAsyncLifetime
 {
+    private const string Digest = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
     private LoopbackServer _quay = null!;
     private LoopbackServer _hub = null!;
     private LoopbackServer _global = null!;
@@ -69,8 +71,6 @@ public sealed class MirrorModeTests : IAsyncLifetime
     [InlineData("index.docker.io")]
     public async Task GetBlob_NsIsAnyDockerHubName_ServedByTheDockerHubVhost(string ns)
     {
-        const string Digest = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-
         using var response = await _collage.Client.GetAsync($"/v2/library/alpine/blobs/{Digest}?ns={ns}");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -125,6 +125,27 @@ public sealed class MirrorModeTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         _quay.Requests.Should().ContainSingle().Which.PathAndQuery.Should().Be("/v2/coreos/etcd/tags/list?n=1&last=a%3Ab+c");
         response.Headers.GetValues("Link").Should().Equal("</v2/coreos/etcd/tags/list?n=1&last=v1&ns=quay.io>; rel=\"next\"");
+    }
+
+    [Fact]
+    public async Task GetReferrers_UpstreamPagesWithLink_LocalLinkKeepsNs()
+    {
+        await using var upstream = await LoopbackServer.StartAsync(context =>
+        {
+            context.Response.Headers.Link = $"<http://{context.Request.Host}/v2/coreos/etcd/referrers/{Digest}?page=2>; rel=\"next\"";
+            context.Response.ContentType = "application/vnd.oci.image.index.v1+json";
+            return context.Response.WriteAsync("{\"schemaVersion\":2,\"manifests\":[]}");
+        });
+        await using var collage = await CollageServer.StartAsync(new
+        {
+            vhosts = new Dictionary<string, object> { ["quay.io"] = new { mappings = new Dictionary<string, string> { ["/"] = $"http://{upstream.Authority}" } } },
+        });
+
+        using var response = await collage.Client.GetAsync($"/v2/coreos/etcd/referrers/{Digest}?ns=quay.io");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        upstream.Requests.Should().ContainSingle().Which.PathAndQuery.Should().Be($"/v2/coreos/etcd/referrers/{Digest}");
+        response.Headers.GetValues("Link").Should().Equal($"</v2/coreos/etcd/referrers/{Digest}?page=2&ns=quay.io>; rel=\"next\"");
     }
 
     [Fact]

@@ -84,4 +84,8 @@ internal static class MirrorNamespace
     /// </summary>
     public static string AppendTo(string query, string? registryHost) =>
         registryHost is null ? query : $"{query}&{QueryParameter}={Uri.EscapeDataString(registryHost)}";
+
+    /// <summary>Adds <c>ns</c> to a local URI that may already have a query; unchanged without a registry.</summary>
+    public static string AddToUri(string uri, string? registryHost) =>
+        registryHost is null ? uri : $"{uri}{(uri.Contains('?') ? '&' : '?')}{QueryParameter}={Uri.EscapeDataString(registryHost)}";
 }

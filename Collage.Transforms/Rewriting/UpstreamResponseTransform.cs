@@ -1,3 +1,4 @@
+using Collage.Transforms.Mirroring;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
@@ -40,6 +41,7 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         CopyHeaders(upstreamResponse, response);
         var resolution = feature.Resolution;
         var upstreamLink = upstreamResponse.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null;
+        _ = MirrorNamespace.TryGet(httpContext.Request.Query, out var registryHost);
 
         if (isTagList)
         {
@@ -56,13 +58,13 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         }
 
         if (upstreamLink is not null
-            && LinkRewriter.RewriteLinkHeader(upstreamLink, resolution.Upstream, resolution.UpstreamName, feature.Request.Name) is { } link)
+            && LinkRewriter.RewriteLinkHeader(upstreamLink, resolution.Upstream, resolution.UpstreamName, feature.Request.Name, registryHost) is { } link)
         {
             response.Headers.Link = link;
         }
 
         if (upstreamResponse.Headers.Location is { } location
-            && LinkRewriter.RewriteUri(location.OriginalString, resolution.Upstream, resolution.UpstreamName, feature.Request.Name) is { } local)
+            && LinkRewriter.RewriteUri(location.OriginalString, resolution.Upstream, resolution.UpstreamName, feature.Request.Name, registryHost) is { } local)
         {
             response.Headers.Location = local;
         }

@@ -124,6 +124,7 @@ public static class CollageApp
         services.AddSingleton(new MountTableProvider(table));
         services.AddSingleton(Options.Create(http));
         services.AddSingleton<CatalogAggregator>();
+        services.AddSingleton<MountMapSelector>();
         services.AddUpstreamHandlers();
 
         var (routes, clusters) = ProxyConfigFactory.Create(table, http);

@@ -10,7 +10,7 @@ namespace Collage.Proxy.Registry;
 /// grammar, and resolves repository names through the mount table before routing, so every later step
 /// works with a request that is known to be valid and mounted.
 /// </summary>
-internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTableProvider tables)
+internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTableProvider tables, MountMapSelector selector)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -62,7 +62,7 @@ internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTable
                 break;
         }
 
-        var map = tables.Current.Select(context.Request.Host);
+        var map = selector.Select(tables.Current, context.Request);
         if (map.Resolve(request.Name) is not { } resolution)
         {
             return OciErrors.NameUnknown(request.Name).WriteAsync(context);

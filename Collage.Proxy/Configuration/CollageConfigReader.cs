@@ -16,9 +16,18 @@ internal static class CollageConfigReader
 {
     public const string SectionName = "Collage";
 
-    private static readonly string[] TopLevelKeys = ["Mappings", "Vhosts", "Upstreams", "Http"];
+    private static readonly string[] TopLevelKeys =
+    [
+        "Mappings", "Vhosts", "Upstreams", "Http", "Health",
+        nameof(CollageOptions.PublicUrl), nameof(CollageOptions.TrustedProxies), nameof(CollageOptions.DockerConfig),
+    ];
     private static readonly string[] VhostKeys = ["Mappings"];
-    private static readonly string[] UpstreamKeys = [nameof(UpstreamOptions.CaFile), nameof(UpstreamOptions.InsecureSkipVerify)];
+    private static readonly string[] UpstreamKeys =
+    [
+        nameof(UpstreamOptions.CaFile), nameof(UpstreamOptions.InsecureSkipVerify), nameof(UpstreamOptions.Auth),
+        nameof(UpstreamOptions.Username), nameof(UpstreamOptions.Password), nameof(UpstreamOptions.PasswordFile),
+        nameof(UpstreamOptions.IdentityToken),
+    ];
     private static readonly string[] HttpKeys =
     [
         nameof(UpstreamHttpOptions.ConnectTimeout), nameof(UpstreamHttpOptions.ActivityTimeout),
@@ -38,6 +47,9 @@ internal static class CollageConfigReader
                 .ToDictionary(e => e.Key, e => new VhostOptions { Mappings = ReadMappings(e.Section.GetSection("Mappings")) }),
             Upstreams = ReadHostKeyed(section.GetSection("Upstreams"), UpstreamKeys)
                 .ToDictionary(e => e.Key, e => ReadUpstream(e.Section)),
+            PublicUrl = AuthConfigReader.ReadPublicUrl(section),
+            TrustedProxies = AuthConfigReader.ReadTrustedProxies(section),
+            DockerConfig = section[nameof(CollageOptions.DockerConfig)] is { Length: > 0 } dockerConfig ? dockerConfig : null,
         };
     }
 
@@ -80,11 +92,11 @@ internal static class CollageConfigReader
             throw new CollageConfigException($"{section.Path}:{nameof(UpstreamOptions.InsecureSkipVerify)}", $"'{insecure}' is not a boolean. Write true or false.");
         }
 
-        return new UpstreamOptions
+        return AuthConfigReader.ReadCredentials(section, new UpstreamOptions
         {
             CaFile = section[nameof(UpstreamOptions.CaFile)] is { Length: > 0 } ca ? ca : null,
             InsecureSkipVerify = skip,
-        };
+        });
     }
 
     private static IEnumerable<(string Key, IConfigurationSection Section)> ReadHostKeyed(IConfigurationSection parent, string[] entryKeys)

@@ -1,8 +1,15 @@
+using System.Net.Http.Headers;
+using Collage.Transforms.Mounts;
+using Collage.Transforms.Passthrough;
+using Collage.Transforms.Registry;
+
 namespace Collage.Proxy.Endpoints;
 
 /// <summary>
 /// <c>GET /v2/</c>: the API version check every client starts with (OCI distribution spec 1.1, end-1).
-/// Answered by Collage itself: it does not depend on any upstream.
+/// Answered by Collage itself: it does not depend on any upstream. On a host whose mounts are all pass-through it
+/// challenges like a secured registry (token spec, "How to authenticate"), so <c>docker login</c> works there; it
+/// then answers 200 to a token Collage's token endpoint issued for one of that host's upstreams.
 /// </summary>
 internal static class BaseEndpoint
 {
@@ -10,6 +17,16 @@ internal static class BaseEndpoint
 
     public static Task HandleAsync(HttpContext context)
     {
+        var services = context.RequestServices;
+        var table = services.GetRequiredService<MountTableProvider>().Current;
+        var map = table.Select(context.Request.Host);
+        if (PassthroughChallenge.IsAllPassthrough(table, map) && !HasIssuedToken(context, map, services.GetRequiredService<IssuedTokens>()))
+        {
+            var publicUrl = services.GetRequiredService<PublicUrlResolver>();
+            context.Response.Headers.WWWAuthenticate = PassthroughChallenge.Bearer(publicUrl.Realm(context), publicUrl.Service(context), scope: null);
+            return new OciError(StatusCodes.Status401Unauthorized, "UNAUTHORIZED", "authentication required").WriteAsync(context);
+        }
+
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = EmptyObject.Length;
@@ -17,4 +34,10 @@ internal static class BaseEndpoint
             ? Task.CompletedTask
             : context.Response.Body.WriteAsync(EmptyObject, context.RequestAborted).AsTask();
     }
+
+    private static bool HasIssuedToken(HttpContext context, MountMap map, IssuedTokens issued) =>
+        AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization.ToString(), out var authorization)
+        && string.Equals(authorization.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
+        && authorization.Parameter is { Length: > 0 } token
+        && map.Mounts.Any(m => issued.IsIssuedFor(token, m.Upstream.Id));
 }

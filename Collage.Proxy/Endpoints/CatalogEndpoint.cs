@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Collage.Proxy.Registry;
 using Collage.Transforms.Catalog;
+using Collage.Transforms.Mirroring;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Registry;
 
@@ -11,15 +13,17 @@ namespace Collage.Proxy.Endpoints;
 /// </summary>
 internal static class CatalogEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, MountTableProvider tables, CatalogAggregator aggregator)
+    public static async Task HandleAsync(HttpContext context, MountTableProvider tables, MountMapSelector selector, CatalogAggregator aggregator)
     {
         // The gateway middleware has already refused an invalid n.
         _ = PageRequest.TryParse(context.Request.Query, out var page);
-        var names = await aggregator.ListAsync(tables.Current.Select(context.Request.Host), context.RequestAborted);
+        var names = await aggregator.ListAsync(selector.Select(tables.Current, context.Request), context.RequestAborted);
         var (entries, more) = page.Apply(names);
         if (more)
         {
-            context.Response.Headers.Link = $"</v2/_catalog?{page.NextQuery(entries[^1])}>; rel=\"next\"";
+            // The next page must come from the same vhost, so a mirror client's ns goes into the link.
+            _ = MirrorNamespace.TryGet(context.Request.Query, out var registryHost);
+            context.Response.Headers.Link = $"</v2/_catalog?{MirrorNamespace.AppendTo(page.NextQuery(entries[^1]), registryHost)}>; rel=\"next\"";
         }
 
         using var buffer = new MemoryStream();

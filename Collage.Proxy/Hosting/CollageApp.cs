@@ -3,11 +3,15 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Collage.Proxy.Configuration;
 using Collage.Proxy.Endpoints;
+using Collage.Proxy.Health;
+using Collage.Proxy.Observability;
 using Collage.Proxy.Registry;
 using Collage.Proxy.Routing;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Configuration;
+using Collage.Transforms.Credentials;
 using Collage.Transforms.Mounts;
+using Collage.Transforms.Passthrough;
 using Collage.Transforms.Rewriting;
 using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.Configuration.Json;
@@ -27,6 +31,7 @@ public static class CollageApp
         ["--cert"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.CertFile)}",
         ["--key"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.KeyFile)}",
         ["--config-file"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.ConfigFile)}",
+        ["--log-format"] = "Logging:Console:FormatterName",
     };
 
     private static readonly Dictionary<string, string> EnvironmentVariables = new(StringComparer.Ordinal)
@@ -34,6 +39,7 @@ public static class CollageApp
         ["COLLAGE_PORT"] = Switches["--port"],
         ["COLLAGE_BIND"] = Switches["--bind"],
         ["COLLAGE_CONFIG_FILE"] = Switches["--config-file"],
+        ["COLLAGE_LOG_FORMAT"] = Switches["--log-format"],
     };
 
     /// <summary>Runs the gateway until shutdown; a configuration error prints its message and exits with 2.</summary>
@@ -81,22 +87,31 @@ public static class CollageApp
             AddConfigFile(builder.Configuration, configFile, fileStatus);
         }
 
-        var table = MountTableBuilder.Build(CollageConfigReader.Read(builder.Configuration));
+        var options = CollageConfigReader.Read(builder.Configuration);
+        var table = MountTableBuilder.Build(options);
         var http = CollageConfigReader.ReadHttp(builder.Configuration);
+        var health = HealthConfigReader.Read(builder.Configuration);
+        LogFormat.Configure(builder.Logging, builder.Configuration);
         ConfigureKestrel(builder, server);
         var limits = KestrelLimits.Read(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelLimits.Apply(kestrel, limits));
         ConfigureServices(builder.Services, table, http);
         builder.Services.AddSingleton(fileStatus);
         builder.Services.AddHostedService<ConfigurationReloader>();
+        builder.Services.AddCollageObservability(builder.Configuration);
+        builder.Services.AddCollageHealth(health);
+        builder.Services.AddUpstreamCredentials(options, DockerConfigFile.Locate(options.DockerConfig, Environment.GetEnvironmentVariable));
 
         var app = builder.Build();
         // Every upstream's client now, so a bad CA file stops start-up, not the first pull.
         app.Services.GetRequiredService<UpstreamClientFactory>().Prepare(table);
+        app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RegistryGatewayMiddleware>();
         app.UseRouting();
+        app.MapObservabilityEndpoints();
         app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
         app.MapMethods("/v2/_catalog", [HttpMethods.Get, HttpMethods.Head], CatalogEndpoint.HandleAsync);
+        app.MapMethods(TokenEndpoint.Path, [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], TokenEndpoint.HandleAsync);
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ForwarderErrorMiddleware>();
@@ -111,6 +126,7 @@ public static class CollageApp
         services.AddSingleton(new MountTableProvider(table));
         services.AddSingleton(Options.Create(http));
         services.AddSingleton<CatalogAggregator>();
+        services.AddSingleton<MountMapSelector>();
         services.AddUpstreamHandlers();
 
         var (routes, clusters) = ProxyConfigFactory.Create(table, http);

@@ -10,7 +10,7 @@ namespace Collage.Proxy.Registry;
 /// grammar, and resolves repository names through the mount table before routing, so every later step
 /// works with a request that is known to be valid and mounted.
 /// </summary>
-internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTableProvider tables)
+internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTableProvider tables, MountMapSelector selector)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -22,6 +22,13 @@ internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTable
 
         context.Response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
         var method = context.Request.Method;
+        if (context.Request.Path.Equals(Endpoints.TokenEndpoint.Path, StringComparison.Ordinal)
+            && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPost(method)))
+        {
+            // Collage's own token endpoint (pass-through realm); its POST is the OAuth 2.0 form, not a write.
+            return next(context);
+        }
+
         if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
         {
             // Collage is read-only: uploads, pushes and deletes never reach an upstream.
@@ -62,7 +69,7 @@ internal sealed class RegistryGatewayMiddleware(RequestDelegate next, MountTable
                 break;
         }
 
-        var map = tables.Current.Select(context.Request.Host);
+        var map = selector.Select(tables.Current, context.Request);
         if (map.Resolve(request.Name) is not { } resolution)
         {
             return OciErrors.NameUnknown(request.Name).WriteAsync(context);

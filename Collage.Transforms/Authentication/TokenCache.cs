@@ -62,6 +62,16 @@ internal sealed class TokenCache
     public async Task<string> GetTokenAsync(
         TokenCacheKey key,
         Func<CancellationToken, Task<TokenResponse>> fetch,
+        CancellationToken cancellationToken) =>
+        (await GetTokenWithExpiryAsync(key, fetch, cancellationToken).ConfigureAwait(false)).Token;
+
+    /// <summary>
+    /// As <see cref="GetTokenAsync"/>, and also when the cache stops using the token (its expiry less the margin),
+    /// for callers that hand the token on and must say how long it lives.
+    /// </summary>
+    public async Task<(string Token, DateTimeOffset RefreshAt)> GetTokenWithExpiryAsync(
+        TokenCacheKey key,
+        Func<CancellationToken, Task<TokenResponse>> fetch,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fetch);
@@ -78,12 +88,13 @@ internal sealed class TokenCache
 
                 if (!existing.IsCompleted)
                 {
-                    return (await existing.WaitAsync(cancellationToken).ConfigureAwait(false)).Token;
+                    var shared = await existing.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    return (shared.Token, shared.RefreshAt);
                 }
 
                 if (existing.IsCompletedSuccessfully && !IsExpired(existing.Result))
                 {
-                    return existing.Result.Token;
+                    return (existing.Result.Token, existing.Result.RefreshAt);
                 }
 
                 // Expired: drop it, unless another caller already replaced it.
@@ -99,7 +110,8 @@ internal sealed class TokenCache
 
             Trim();
             _ = FetchAsync(key, pending, fetch);
-            return (await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false)).Token;
+            var fetched = await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return (fetched.Token, fetched.RefreshAt);
         }
     }
 

@@ -90,7 +90,7 @@ internal static class TokenResponseReader
                     ? at
                     : null;
 
-            return new TokenResponse(token, expiresIn, issuedAt);
+            return new TokenResponse(token, expiresIn, issuedAt, GetString(root, "refresh_token"));
         }
     }
 

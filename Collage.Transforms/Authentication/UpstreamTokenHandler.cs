@@ -1,16 +1,19 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Credentials;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Authentication;
 
 /// <summary>
-/// Does the anonymous Bearer token dance of the distribution token spec
+/// Does the Bearer token dance of the distribution token spec
 /// (https://distribution.github.io/distribution/spec/auth/token/) with an upstream registry:
-/// on a 401 with a Bearer challenge it asks the challenge's realm for a token, without
-/// credentials, and sends the request again once with it. Tokens are cached, and once an
-/// upstream's realm is known a cached token goes with the first request, saving the 401.
+/// on a 401 with a Bearer challenge it asks the challenge's realm for a token, anonymously or with
+/// the upstream's configured credentials, and sends the request again once with it. Tokens are cached
+/// per credentials, and once an upstream's realm is known a cached token goes with the first request,
+/// saving the 401. With credentials, a Basic challenge (RFC 7617) is answered with them too.
 /// </summary>
 /// <remarks>
 /// Only GET and HEAD are handled: they carry no body, so sending them again is safe. Sits
@@ -20,13 +23,21 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
 {
     private readonly TokenCache _cache;
     private readonly ILogger<UpstreamTokenHandler> _logger;
+    private readonly UpstreamTelemetry? _telemetry;
+    private readonly UpstreamCredential? _credential;
 
-    public UpstreamTokenHandler(TokenCache cache, ILogger<UpstreamTokenHandler> logger)
+    // Set once the upstream answered a Basic challenge that the credentials then satisfied, so later
+    // requests carry them up front. Only ever for this handler's own upstream.
+    private volatile bool _basicAccepted;
+
+    public UpstreamTokenHandler(TokenCache cache, ILogger<UpstreamTokenHandler> logger, UpstreamCredential? credential = null, UpstreamTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(logger);
         _cache = cache;
         _logger = logger;
+        _telemetry = telemetry;
+        _credential = credential;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -45,6 +56,22 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
 
         var origin = uri.GetLeftPart(UriPartial.Authority);
         var derivedScope = RegistryScope.FromPath(uri.AbsolutePath);
+        var identity = _credential?.Fingerprint;
+
+        if (_basicAccepted && _credential is { HasPassword: true })
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.BasicParameter());
+            var sentBasic = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (sentBasic.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                return sentBasic;
+            }
+
+            // Changed credentials or a switch to tokens: start again from the challenge next time.
+            _basicAccepted = false;
+            Log.CredentialsRejected(_logger, origin, _credential.Source);
+            return sentBasic;
+        }
 
         // Tokens are only sent up front to the very origin (scheme included) whose challenge
         // named the realm, so none leaks to another host or over plain http.
@@ -52,11 +79,12 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         string? sentToken = null;
         if (derivedScope is not null
             && _cache.TryGetRealm(origin, out var known)
-            && _cache.TryGetToken(new TokenCacheKey(known.Realm, known.Service, derivedScope), out sentToken))
+            && _cache.TryGetToken(new TokenCacheKey(known.Realm, known.Service, derivedScope, identity), out sentToken))
         {
-            sentKey = new TokenCacheKey(known.Realm, known.Service, derivedScope);
+            sentKey = new TokenCacheKey(known.Realm, known.Service, derivedScope, identity);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sentToken);
             Log.SendingCachedToken(_logger, origin);
+            _telemetry?.TokenCacheHit();
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -71,7 +99,13 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             _cache.Invalidate(rejectedKey, sentToken!);
         }
 
-        var key = GetTokenKey(response, origin, derivedScope);
+        if (_credential is { HasPassword: true } && IsBasicOnly(response))
+        {
+            response.Dispose();
+            return await SendWithBasicAsync(request, origin, cancellationToken).ConfigureAwait(false);
+        }
+
+        var key = GetTokenKey(response, origin, derivedScope, identity);
         if (key is null)
         {
             return response;
@@ -85,7 +119,15 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // The upstream's own 401 is the most honest answer the client can get.
-            Log.TokenFetchFailed(_logger, origin, new Uri(key.Value.Realm).Authority, ex);
+            if (_credential is not null)
+            {
+                Log.CredentialedTokenFetchFailed(_logger, origin, new Uri(key.Value.Realm).Authority, _credential.Source, ex.Message);
+            }
+            else
+            {
+                Log.TokenFetchFailed(_logger, origin, new Uri(key.Value.Realm).Authority, ex);
+            }
+
             return response;
         }
         catch
@@ -109,7 +151,33 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         return retried;
     }
 
-    private TokenCacheKey? GetTokenKey(HttpResponseMessage response, string origin, string? derivedScope)
+    private async Task<HttpResponseMessage> SendWithBasicAsync(HttpRequestMessage request, string origin, CancellationToken cancellationToken)
+    {
+        // RFC 7617: the credentials go to the origin that challenged, and only there: the redirect
+        // follower inside drops them on any hop to another origin.
+        using var retry = CopyRequest(request, new AuthenticationHeaderValue("Basic", _credential!.BasicParameter()));
+        var retried = await base.SendAsync(retry, cancellationToken).ConfigureAwait(false);
+        if (retried.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            Log.CredentialsRejected(_logger, origin, _credential.Source);
+        }
+        else
+        {
+            _basicAccepted = true;
+        }
+
+        return retried;
+    }
+
+    private static bool IsBasicOnly(HttpResponseMessage response)
+    {
+        var challenges = AuthenticationChallengeParser.Parse(response.Headers);
+        return challenges.Count > 0
+            && !challenges.Any(c => c.IsBearer)
+            && challenges.Any(c => string.Equals(c.Scheme, "Basic", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private TokenCacheKey? GetTokenKey(HttpResponseMessage response, string origin, string? derivedScope, string? identity)
     {
         var challenges = AuthenticationChallengeParser.Parse(response.Headers);
         var bearer = challenges.FirstOrDefault(c => c.IsBearer);
@@ -133,7 +201,7 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             ? string.Join(' ', scopes)
             : derivedScope;
 
-        return new TokenCacheKey(realm, string.IsNullOrEmpty(service) ? null : service, scope);
+        return new TokenCacheKey(realm, string.IsNullOrEmpty(service) ? null : service, scope, identity);
     }
 
     // The realm is where the token request goes: an absolute http(s) URI, and no userinfo, which
@@ -162,24 +230,72 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             }
         }
 
-        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, QueryHelpers.AddQueryString(key.Realm, query));
+        using var tokenRequest = CreateTokenRequest(key, query);
         tokenRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        // Through the inner chain, so the upstream's TLS settings apply to its token server too.
-        using var tokenResponse = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
-        if (!tokenResponse.IsSuccessStatusCode)
+        var started = _cache.TimeProvider.GetTimestamp();
+        var fetched = false;
+        try
         {
-            throw new HttpRequestException(
-                $"The token server answered {(int)tokenResponse.StatusCode}.", inner: null, tokenResponse.StatusCode);
-        }
+            // Through the inner chain, so the upstream's TLS settings apply to its token server too.
+            using var tokenResponse = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
+            if (!tokenResponse.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException(
+                    $"The token server answered {(int)tokenResponse.StatusCode}.", inner: null, tokenResponse.StatusCode);
+            }
 
-        var token = await TokenResponseReader.ReadAsync(tokenResponse.Content, _cache.Options.MaxTokenResponseBytes, cancellationToken)
-            .ConfigureAwait(false);
-        Log.TokenFetched(_logger, new Uri(key.Realm).Authority, key.Scope ?? "", token.ExpiresIn);
-        return token;
+            var token = await TokenResponseReader.ReadAsync(tokenResponse.Content, _cache.Options.MaxTokenResponseBytes, cancellationToken)
+                .ConfigureAwait(false);
+            fetched = true;
+            Log.TokenFetched(_logger, new Uri(key.Realm).Authority, key.Scope ?? "", token.ExpiresIn);
+            return token;
+        }
+        finally
+        {
+            _telemetry?.TokenFetched(fetched, _cache.TimeProvider.GetElapsedTime(started));
+        }
     }
 
-    private static HttpRequestMessage CopyRequest(HttpRequestMessage request, string token)
+    private HttpRequestMessage CreateTokenRequest(TokenCacheKey key, List<KeyValuePair<string, string?>> query)
+    {
+        if (_credential?.IdentityToken is { } refreshToken)
+        {
+            // Distribution OAuth 2.0 token spec ("Refresh token format"): a POST form with
+            // grant_type=refresh_token; scopes are space-separated there (RFC 6749 section 3.3).
+            var form = new List<KeyValuePair<string, string>>
+            {
+                new("grant_type", "refresh_token"),
+                new("refresh_token", refreshToken),
+                new("client_id", ClientId),
+            };
+            if (key.Service is not null)
+            {
+                form.Add(new("service", key.Service));
+            }
+
+            if (key.Scope is not null)
+            {
+                form.Add(new("scope", key.Scope));
+            }
+
+            return new HttpRequestMessage(HttpMethod.Post, key.Realm) { Content = new FormUrlEncodedContent(form) };
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Get, QueryHelpers.AddQueryString(key.Realm, query));
+        if (_credential is { HasPassword: true })
+        {
+            // Token spec, "Requesting a Token": the client authenticates to the token server with Basic.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.BasicParameter());
+        }
+
+        return request;
+    }
+
+    private static HttpRequestMessage CopyRequest(HttpRequestMessage request, string token) =>
+        CopyRequest(request, new AuthenticationHeaderValue("Bearer", token));
+
+    private static HttpRequestMessage CopyRequest(HttpRequestMessage request, AuthenticationHeaderValue authorization)
     {
         // A sent HttpRequestMessage may not be sent again; a GET or HEAD copies whole.
         var copy = new HttpRequestMessage(request.Method, request.RequestUri)
@@ -196,7 +312,7 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             }
         }
 
-        copy.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        copy.Headers.Authorization = authorization;
 
         var options = (IDictionary<string, object?>)copy.Options;
         foreach (var option in request.Options)
@@ -207,7 +323,10 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         return copy;
     }
 
-    // Authorities and realms only: never a token, never a query string.
+    /// <summary>The OAuth 2.0 client_id Collage names itself with (the token spec requires one).</summary>
+    public const string ClientId = "collage";
+
+    // Authorities, realms and config keys only: never a token, a password, or a query string.
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Warning, "Upstream {Upstream} answered 401 without a Bearer challenge (challenges: {Schemes}); passing its 401 on.", EventName = "NoBearerChallenge")]
@@ -227,5 +346,12 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
 
         [LoggerMessage(6, LogLevel.Debug, "Sending a cached token up front to upstream {Upstream}.", EventName = "SendingCachedToken")]
         public static partial void SendingCachedToken(ILogger logger, string upstream);
+
+        [LoggerMessage(7, LogLevel.Warning, "Upstream {Upstream} rejected the credentials configured at {CredentialSource}; passing its 401 on.", EventName = "CredentialsRejected")]
+        public static partial void CredentialsRejected(ILogger logger, string upstream, string credentialSource);
+
+        // The message, not the exception: nothing in it can carry the credentials, and no stack trace is needed.
+        [LoggerMessage(8, LogLevel.Warning, "Token server {TokenServer} refused a token for upstream {Upstream} with the credentials configured at {CredentialSource} ({Reason}); passing its 401 on.", EventName = "CredentialedTokenFetchFailed")]
+        public static partial void CredentialedTokenFetchFailed(ILogger logger, string upstream, string tokenServer, string credentialSource, string reason);
     }
 }

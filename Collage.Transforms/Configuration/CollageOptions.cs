@@ -22,4 +22,23 @@ public sealed record CollageOptions
     /// Per-upstream settings keyed by the upstream's <c>host[:port]</c> as it appears in the mappings.
     /// </summary>
     public IReadOnlyDictionary<string, UpstreamOptions> Upstreams { get; init; } = new Dictionary<string, UpstreamOptions>();
+
+    /// <summary>
+    /// The URL clients reach Collage at, e.g. <c>https://registry.example.com</c>; pass-through challenges name
+    /// <c>{PublicUrl}/v2/token</c> as their realm. Default: none, taken from each request (scheme and Host, or
+    /// <c>X-Forwarded-Proto</c>/<c>X-Forwarded-Host</c> when the request comes from one of <see cref="TrustedProxies"/>).
+    /// </summary>
+    public string? PublicUrl { get; init; }
+
+    /// <summary>
+    /// IP addresses of reverse proxies whose <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> are believed.
+    /// Default: none, so forwarded headers are ignored.
+    /// </summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
+    /// <summary>
+    /// A docker <c>config.json</c> whose <c>auths</c> give credentials for upstreams that configure none. Default:
+    /// <c>$DOCKER_CONFIG/config.json</c>, else <c>~/.docker/config.json</c>, when the file exists.
+    /// </summary>
+    public string? DockerConfig { get; init; }
 }

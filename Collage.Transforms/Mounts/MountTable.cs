@@ -47,23 +47,52 @@ internal sealed class MountTable
     /// The map for a request's Host: a vhost key with a port matches only that port, one without a port
     /// matches any port; case is ignored; a host no vhost matches gets the global mappings.
     /// </summary>
-    public MountMap Select(Microsoft.AspNetCore.Http.HostString host)
-    {
-        if (host.HasValue)
-        {
-            if (host.Port is not null && _vhostsWithPort.Count > 0 && _vhostsWithPort.TryGetValue(host.Value, out var exact))
-            {
-                return exact;
-            }
+    public MountMap Select(Microsoft.AspNetCore.Http.HostString host) => TryFind(host, out var map) ? map : Global;
 
-            // A fully qualified "registry.lan." names the same host as "registry.lan" (RFC 1034 section 3.1).
-            var name = host.Host.EndsWith('.') ? host.Host.TrimEnd('.') : host.Host;
-            if (_vhostsAnyPort.Count > 0 && _vhostsAnyPort.TryGetValue(name, out var anyPort))
+    /// <summary>
+    /// The vhost named by a mirror client's registry host (containerd's <c>ns</c> query parameter), by the
+    /// same rules as <see cref="Select"/>, and with Docker Hub's names as one: <c>ns=docker.io</c> finds a
+    /// vhost keyed <c>docker.io</c>, <c>index.docker.io</c> or <c>registry-1.docker.io</c>. False when no
+    /// vhost has that name; the caller falls back to the Host.
+    /// </summary>
+    public bool TrySelectRegistry(string registryHost, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MountMap? map)
+    {
+        var host = new Microsoft.AspNetCore.Http.HostString(registryHost);
+        if (TryFind(host, out map))
+        {
+            return true;
+        }
+
+        var name = host.Host.TrimEnd('.');
+        if (DockerHub.HostAliases.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            foreach (var alias in DockerHub.HostAliases)
             {
-                return anyPort;
+                if (TryFind(new Microsoft.AspNetCore.Http.HostString(alias), out map))
+                {
+                    return true;
+                }
             }
         }
 
-        return Global;
+        return false;
+    }
+
+    private bool TryFind(Microsoft.AspNetCore.Http.HostString host, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MountMap? map)
+    {
+        map = null;
+        if (!host.HasValue)
+        {
+            return false;
+        }
+
+        if (host.Port is not null && _vhostsWithPort.Count > 0 && _vhostsWithPort.TryGetValue(host.Value, out map))
+        {
+            return true;
+        }
+
+        // A fully qualified "registry.lan." names the same host as "registry.lan" (RFC 1034 section 3.1).
+        var name = host.Host.EndsWith('.') ? host.Host.TrimEnd('.') : host.Host;
+        return _vhostsAnyPort.Count > 0 && _vhostsAnyPort.TryGetValue(name, out map);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Collage.Transforms.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Redirects;
@@ -43,11 +44,13 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
 
     private readonly int _maxRedirects;
     private readonly ILogger<RedirectFollowingHandler> _logger;
+    private readonly UpstreamTelemetry? _telemetry;
 
     /// <summary>Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> before use.</summary>
     /// <param name="options">The redirect options.</param>
     /// <param name="logger">The logger.</param>
-    public RedirectFollowingHandler(RedirectOptions options, ILogger<RedirectFollowingHandler> logger)
+    /// <param name="telemetry">Counts the hops followed; none when null.</param>
+    public RedirectFollowingHandler(RedirectOptions options, ILogger<RedirectFollowingHandler> logger, UpstreamTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -59,6 +62,7 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
 
         _maxRedirects = options.MaxRedirects;
         _logger = logger;
+        _telemetry = telemetry;
     }
 
     /// <inheritdoc />
@@ -110,6 +114,7 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
             }
 
             Log.FollowingRedirect(_logger, (int)response.StatusCode, current.RequestUri!.Authority, target.Authority);
+            _telemetry?.RedirectFollowed(crossOrigin: !IsSameOrigin(upstream, target));
 
             var next = CreateHop(original, target);
 

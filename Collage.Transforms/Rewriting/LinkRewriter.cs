@@ -1,4 +1,5 @@
 using System.Text;
+using Collage.Transforms.Mirroring;
 using Collage.Transforms.Mounts;
 
 namespace Collage.Transforms.Rewriting;
@@ -9,8 +10,11 @@ namespace Collage.Transforms.Rewriting;
 /// </summary>
 internal static class LinkRewriter
 {
-    /// <summary>The local form of <paramref name="value"/>, or <c>null</c> when it points anywhere else.</summary>
-    public static string? RewriteUri(string value, Upstream upstream, string upstreamName, string localName)
+    /// <summary>
+    /// The local form of <paramref name="value"/>, or <c>null</c> when it points anywhere else. A mirror client's
+    /// <paramref name="registryHost"/> (its <c>ns</c>) is added, so following the link selects the same vhost.
+    /// </summary>
+    public static string? RewriteUri(string value, Upstream upstream, string upstreamName, string localName, string? registryHost = null)
     {
         string pathAndQuery;
         if (value.StartsWith('/') && !value.StartsWith("//", StringComparison.Ordinal))
@@ -29,16 +33,20 @@ internal static class LinkRewriter
         }
 
         var prefix = $"/v2/{upstreamName}/";
-        return pathAndQuery.StartsWith(prefix, StringComparison.Ordinal)
-            ? $"/v2/{localName}/{pathAndQuery[prefix.Length..]}"
-            : null;
+        if (!pathAndQuery.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var local = $"/v2/{localName}/{pathAndQuery[prefix.Length..]}";
+        return MirrorNamespace.AddToUri(local, registryHost);
     }
 
     /// <summary>
     /// Rewrites every link-value of a <c>Link</c> header (<c>&lt;uri&gt;; rel="next", ...</c>); drops those
     /// that point outside the repository. <c>null</c> when none is left.
     /// </summary>
-    public static string? RewriteLinkHeader(string header, Upstream upstream, string upstreamName, string localName)
+    public static string? RewriteLinkHeader(string header, Upstream upstream, string upstreamName, string localName, string? registryHost = null)
     {
         var result = new StringBuilder();
         var position = 0;
@@ -59,7 +67,7 @@ internal static class LinkRewriter
                 end = next < 0 ? header.Length : next;
             }
 
-            var target = RewriteUri(header[(open + 1)..close], upstream, upstreamName, localName);
+            var target = RewriteUri(header[(open + 1)..close], upstream, upstreamName, localName, registryHost);
             if (target is not null)
             {
                 if (result.Length > 0)

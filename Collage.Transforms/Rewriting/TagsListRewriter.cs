@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Collage.Transforms.Mirroring;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Transforms;
@@ -29,13 +30,15 @@ internal static class TagsListRewriter
         var (entries, more) = page.Apply(tags);
         var localName = feature.Request.Name;
         var response = httpContext.Response;
+        // The next page must come from the same vhost, so a mirror client's ns goes into the link.
+        _ = MirrorNamespace.TryGet(httpContext.Request.Query, out var registryHost);
         if (more)
         {
-            response.Headers.Link = $"</v2/{localName}/tags/list?{page.NextQuery(entries[^1])}>; rel=\"next\"";
+            response.Headers.Link = $"</v2/{localName}/tags/list?{MirrorNamespace.AppendTo(page.NextQuery(entries[^1]), registryHost)}>; rel=\"next\"";
         }
         else if (upstreamLink is not null && entries.Count > 0)
         {
-            var rewritten = LinkRewriter.RewriteLinkHeader(upstreamLink, feature.Resolution.Upstream, feature.Resolution.UpstreamName, localName);
+            var rewritten = LinkRewriter.RewriteLinkHeader(upstreamLink, feature.Resolution.Upstream, feature.Resolution.UpstreamName, localName, registryHost);
             if (rewritten is not null)
             {
                 response.Headers.Link = rewritten;

@@ -1,3 +1,5 @@
+using Collage.Transforms.Mirroring;
+using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
@@ -51,6 +53,7 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         CopyHeaders(upstreamResponse, response);
         var resolution = feature.Resolution;
         var upstreamLink = upstreamResponse.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null;
+        _ = MirrorNamespace.TryGet(httpContext.Request.Query, out var registryHost);
 
         if (isTagList)
         {
@@ -67,13 +70,13 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         }
 
         if (upstreamLink is not null
-            && LinkRewriter.RewriteLinkHeader(upstreamLink, resolution.Upstream, resolution.UpstreamName, feature.Request.Name) is { } link)
+            && LinkRewriter.RewriteLinkHeader(upstreamLink, resolution.Upstream, resolution.UpstreamName, feature.Request.Name, registryHost) is { } link)
         {
             response.Headers.Link = link;
         }
 
         if (upstreamResponse.Headers.Location is { } location
-            && LinkRewriter.RewriteUri(location.OriginalString, resolution.Upstream, resolution.UpstreamName, feature.Request.Name) is { } local)
+            && LinkRewriter.RewriteUri(location.OriginalString, resolution.Upstream, resolution.UpstreamName, feature.Request.Name, registryHost) is { } local)
         {
             response.Headers.Location = local;
         }
@@ -129,6 +132,11 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         if (upstreamResponse.Headers.RetryAfter is { } retryAfter)
         {
             context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString();
+        }
+
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            PassthroughAuthorization.Challenge(context.HttpContext, feature);
         }
 
         await error.WriteAsync(context.HttpContext);

@@ -14,11 +14,16 @@ internal static class UpstreamClientKey
     /// <summary>The YARP cluster metadata key that carries the client key, so YARP sees a changed cluster.</summary>
     public const string MetadataKey = "Collage.Client";
 
+    // Per process: the key only has to tell settings apart within this process, and a keyed digest cannot be
+    // tested offline against guessed passwords should the metadata ever be shown.
+    private static readonly byte[] DigestKey = RandomNumberGenerator.GetBytes(32);
+
     public static string For(Upstream upstream, MountTable table, UpstreamHttpOptions http)
     {
-        var options = table.UpstreamOptions.GetValueOrDefault(upstream.Authority) ?? new UpstreamOptions();
-        // A digest, not the settings themselves: they may hold credentials, and metadata shows up in diagnostics.
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{options}|{http}"));
+        var o = table.UpstreamOptions.GetValueOrDefault(upstream.Authority) ?? new UpstreamOptions();
+        // Every field by name: the record's ToString hides secrets, and a changed password must change the key.
+        var settings = string.Join('\n', o.CaFile, o.InsecureSkipVerify, o.Auth, o.Username, o.Password, o.PasswordFile, o.IdentityToken, http);
+        var digest = HMACSHA256.HashData(DigestKey, Encoding.UTF8.GetBytes(settings));
         return $"{upstream.Id}#{Convert.ToHexStringLower(digest, 0, 8)}";
     }
 }

@@ -1,4 +1,6 @@
 using Collage.Transforms.Authentication;
+using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Credentials;
 using Collage.Transforms.Redirects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,14 +10,21 @@ namespace Collage.Transforms.Upstreams;
 /// <summary>Registers the layers of every upstream's handler chain.</summary>
 internal static class UpstreamServiceCollectionExtensions
 {
-    /// <summary>Innermost first: TLS trust, then the redirect follower, then the token dance outermost.</summary>
+    /// <summary>
+    /// Innermost first: TLS trust, then the redirect follower, then the token dance, then the latency
+    /// measurement outermost.
+    /// </summary>
     public static IServiceCollection AddUpstreamHandlers(this IServiceCollection services)
     {
+        services.AddMetrics();
+        services.TryAddSingleton<CollageMetrics>();
         services.TryAddSingleton(new RedirectOptions());
         services.AddSingleton<IUpstreamHandlerWrapper, TlsHandlerWrapper>();
         services.AddSingleton<IUpstreamHandlerWrapper, RedirectHandlerWrapper>();
         services.AddUpstreamAuthentication();
+        services.TryAddSingleton(new UpstreamCredentialResolver(dockerConfigPath: null));
         services.AddSingleton<IUpstreamHandlerWrapper, TokenHandlerWrapper>();
+        services.AddSingleton<IUpstreamHandlerWrapper, LatencyHandlerWrapper>();
         return services;
     }
 }

@@ -20,6 +20,9 @@ internal sealed class Skopeo : IDisposable
     /// <summary>Extra global flags put before the command, e.g. <c>--registries-conf FILE</c> or <c>--override-arch arm64</c>.</summary>
     public IReadOnlyList<string> GlobalArguments { get; init; } = [];
 
+    /// <summary>Extra environment variables for every run, e.g. <c>GODEBUG</c>.</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
     /// <summary><c>skopeo copy SRC DEST</c> with <paramref name="extra"/> flags (e.g. <c>--all</c>, <c>--src-creds u:p</c>).</summary>
     public Task<ProcessResult> CopyAsync(string source, string destination, params string[] extra)
     {
@@ -57,7 +60,7 @@ internal sealed class Skopeo : IDisposable
     public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
         List<string> args = ["--insecure-policy", "--tmpdir", _tmp.Path, .. GlobalArguments, .. arguments];
-        var result = await ProcessRunner.RunAsync(Binary, args, Timeout, cancellationToken: cancellationToken);
+        var result = await ProcessRunner.RunAsync(Binary, args, Timeout, Environment, cancellationToken: cancellationToken);
         return result.EnsureSuccess();
     }
 

@@ -50,17 +50,20 @@ internal sealed class CollageServer : IAsyncDisposable
     /// (e.g. 127.0.0.2, to test vhosts by address), all on the same port.
     /// </summary>
     public static Task<CollageServer> StartAsync(object config, System.Net.IPAddress[] alsoListenOn, string bind = "127.0.0.1", int port = 0, params string[] extraArgs) =>
-        StartCoreAsync(config, alsoListenOn, bind, port, extraArgs, configureServices: null);
+        StartAsync(config, alsoListenOn, bind, port, configure: null, extraArgs);
+
+    /// <summary>Starts Collage with <paramref name="config"/>, letting <paramref name="configure"/> add to the host (e.g. a trace exporter).</summary>
+    public static Task<CollageServer> StartAsync(object config, Action<WebApplicationBuilder> configure) =>
+        StartAsync(config, [], "127.0.0.1", 0, configure, []);
 
     /// <summary>
     /// Starts Collage with extra services registered before its own, e.g. an <see cref="EgressRecorder"/>
     /// as the innermost layer of every upstream's handler chain.
     /// </summary>
     public static Task<CollageServer> StartAsync(object config, Action<IServiceCollection> configureServices, params string[] extraArgs) =>
-        StartCoreAsync(config, [], "127.0.0.1", 0, extraArgs, configureServices);
+        StartAsync(config, [], "127.0.0.1", 0, builder => configureServices(builder.Services), extraArgs);
 
-    private static async Task<CollageServer> StartCoreAsync(
-        object config, System.Net.IPAddress[] alsoListenOn, string bind, int port, string[] extraArgs, Action<IServiceCollection>? configureServices)
+    private static async Task<CollageServer> StartAsync(object config, System.Net.IPAddress[] alsoListenOn, string bind, int port, Action<WebApplicationBuilder>? configure, string[] extraArgs)
     {
         if (alsoListenOn.Length > 0 && port == 0)
         {
@@ -78,7 +81,6 @@ internal sealed class CollageServer : IAsyncDisposable
                 builder.Logging.ClearProviders();
                 builder.Logging.AddProvider(logs);
                 builder.Logging.SetMinimumLevel(LogLevel.Information);
-                configureServices?.Invoke(builder.Services);
                 builder.WebHost.ConfigureKestrel(kestrel =>
                 {
                     foreach (var address in alsoListenOn)
@@ -86,6 +88,7 @@ internal sealed class CollageServer : IAsyncDisposable
                         kestrel.Listen(address, port);
                     }
                 });
+                configure?.Invoke(builder);
             });
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;

@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Collage.Transforms.Mounts;
+using Collage.Transforms.Passthrough;
+using Collage.Transforms.Registry;
+
+namespace Collage.Proxy.Endpoints;
+
+/// <summary>
+/// <c>/v2/token</c>: Collage's token endpoint for pass-through upstreams, the realm of Collage's challenges. Speaks
+/// the distribution token spec (GET with optional Basic credentials, <c>scope</c> repeated) and its OAuth 2.0 form
+/// (POST with <c>grant_type=password</c> or <c>refresh_token</c>, which containerd uses); the work is done by
+/// <see cref="TokenRelay"/>.
+/// </summary>
+internal static class TokenEndpoint
+{
+    public const string Path = PublicUrlResolver.TokenPath;
+
+    public static async Task HandleAsync(HttpContext context, MountTableProvider tables, TokenRelay relay)
+    {
+        var request = context.Request;
+        List<string> scopes = [];
+        ClientGrant grant;
+        if (HttpMethods.IsPost(request.Method))
+        {
+            if (!request.HasFormContentType)
+            {
+                await new OciError(StatusCodes.Status400BadRequest, "UNSUPPORTED", "the token endpoint takes an application/x-www-form-urlencoded POST").WriteAsync(context);
+                return;
+            }
+
+            var form = await request.ReadFormAsync(context.RequestAborted);
+            AddScopes(scopes, form["scope"]);
+            var common = new ClientGrant { ClientId = form["client_id"].FirstOrDefault(), Offline = form["access_type"] == "offline" };
+            grant = form["grant_type"].ToString() switch
+            {
+                "password" when form["username"].FirstOrDefault() is { Length: > 0 } user => common with { Username = user, Password = form["password"].ToString() },
+                "refresh_token" when form["refresh_token"].FirstOrDefault() is { Length: > 0 } refresh => common with { RefreshToken = refresh },
+                _ => ClientGrant.Anonymous,
+            };
+            if (grant.IsAnonymous)
+            {
+                // RFC 6749 section 5.2: unsupported_grant_type, in the registry's error format.
+                await new OciError(StatusCodes.Status400BadRequest, "UNSUPPORTED", "grant_type must be password (with username) or refresh_token").WriteAsync(context);
+                return;
+            }
+        }
+        else
+        {
+            AddScopes(scopes, request.Query["scope"]);
+            grant = new ClientGrant
+            {
+                BasicParameter = BasicParameter(request),
+                ClientId = request.Query["client_id"].FirstOrDefault(),
+                Offline = string.Equals(request.Query["offline_token"], "true", StringComparison.OrdinalIgnoreCase),
+            };
+        }
+
+        var result = await relay.RelayAsync(tables.Current.Select(request.Host), scopes, grant, context.RequestAborted);
+
+        // RFC 6749 section 5.1: token answers must not be cached by anyone on the way.
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
+        if (result.Error is { } error)
+        {
+            await error.WriteAsync(context);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = result.Body!.Length;
+        if (!HttpMethods.IsHead(request.Method))
+        {
+            await context.Response.Body.WriteAsync(result.Body, context.RequestAborted);
+        }
+    }
+
+    private static void AddScopes(List<string> scopes, Microsoft.Extensions.Primitives.StringValues values)
+    {
+        foreach (var value in values)
+        {
+            scopes.AddRange((value ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    // Only a well-formed Basic header is relayed: anything else (a Bearer, garbage) is treated as no credentials.
+    private static string? BasicParameter(HttpRequest request)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var authorization)
+            || !string.Equals(authorization.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+            || authorization.Parameter is not { Length: > 0 } parameter)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(parameter)).Contains(':') ? parameter : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Mounts;
+using Collage.Transforms.Registry;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Collage.Proxy.Observability;
+
+/// <summary>
+/// Outermost middleware: counts the body bytes each response carries and, once the response is done, records
+/// <c>collage.requests</c> and <c>collage.response.body.size</c> and writes one access-log line. Labels come from the
+/// <see cref="RegistryRequestFeature"/> the gateway middleware set (vhost, mount, upstream, kind), so nothing is
+/// parsed twice; the probe and scrape endpoints are neither counted nor logged.
+/// </summary>
+internal sealed class RequestTelemetryMiddleware(
+    RequestDelegate next,
+    CollageMetrics metrics,
+    MountTableProvider tables,
+    ILoggerFactory loggerFactory,
+    TimeProvider timeProvider)
+{
+    private const string None = "-";
+
+    private readonly ILogger _accessLog = loggerFactory.CreateLogger(AccessLog.Category);
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (ObservabilityEndpoints.IsOperational(context.Request.Path))
+        {
+            return next(context);
+        }
+
+        return InvokeCoreAsync(context);
+    }
+
+    private async Task InvokeCoreAsync(HttpContext context)
+    {
+        var started = timeProvider.GetTimestamp();
+        var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        var body = new CountingResponseBody(original);
+        context.Features.Set<IHttpResponseBodyFeature>(body);
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Features.Set(original);
+            Record(context, body.BytesWritten, timeProvider.GetElapsedTime(started));
+        }
+    }
+
+    private void Record(HttpContext context, long bytes, TimeSpan elapsed)
+    {
+        var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
+        var feature = context.Features.Get<RegistryRequestFeature>();
+        string kind, vhost, name;
+        string? mount = null, upstream = null;
+        if (feature is not null)
+        {
+            kind = MetricTags.KindName(feature.Request.Kind);
+            vhost = feature.Map.Name;
+            name = feature.Request.Name;
+            mount = MetricTags.MountName(feature.Resolution.Mount);
+            upstream = feature.Resolution.Upstream.Authority;
+        }
+        else
+        {
+            // Answered before or without a mount: /v2/, _catalog, and every error the gateway gave itself.
+            kind = MetricTags.KindOfPath(context.Request.Path.Value);
+            vhost = tables.Current.Select(context.Request.Host).Name;
+            name = None;
+        }
+
+        if (metrics.Requests.Enabled)
+        {
+            var tags = new TagList
+            {
+                { MetricTags.Vhost, vhost },
+                { MetricTags.Kind, kind },
+                { MetricTags.Status, MetricTags.StatusValue(status) },
+            };
+            if (mount is not null)
+            {
+                tags.Add(MetricTags.Mount, mount);
+                tags.Add(MetricTags.Upstream, upstream);
+            }
+
+            metrics.RecordRequest(in tags, bytes);
+        }
+
+        AccessLog.Request(
+            _accessLog,
+            context.Request.Method,
+            context.Request.Host.Value ?? None,
+            context.Request.Path.Value ?? string.Empty,
+            status,
+            bytes,
+            elapsed.TotalMilliseconds,
+            kind,
+            name,
+            upstream ?? None,
+            vhost);
+    }
+}

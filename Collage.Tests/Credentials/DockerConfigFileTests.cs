@@ -1,0 +1,109 @@
+using System.Text;
+using Collage.Transforms.Configuration;
+using Collage.Transforms.Credentials;
+
+namespace Collage.Tests.Credentials;
+
+public sealed class DockerConfigFileTests
+{
+    private static string Auth(string userPass) => Convert.ToBase64String(Encoding.UTF8.GetBytes(userPass));
+
+    [Theory]
+    [InlineData("https://index.docker.io/v1/", "registry-1.docker.io")]
+    [InlineData("docker.io", "registry-1.docker.io")]
+    [InlineData("127.0.0.1:5000", "127.0.0.1:5000")]
+    [InlineData("http://127.0.0.1:5000/v2/", "127.0.0.1:5000")]
+    [InlineData("Quay.IO", "quay.io")]
+    public void NormalizeKey(string key, string expected) => DockerConfigFile.NormalizeKey(key).Should().Be(expected);
+
+    [Fact]
+    public void Parse_AuthsWithBareAndUrlKeys_PasswordWithColonKept()
+    {
+        var json = $$"""
+            {
+              "auths": {
+                "https://index.docker.io/v1/": { "auth": "{{Auth("hubuser:hub:pass")}}" },
+                "127.0.0.1:5000": { "username": "lab", "password": "labpass" },
+                "ghcr.io": { "identitytoken": "refresh-me" },
+                "helper.example": {}
+              },
+              "credsStore": "desktop"
+            }
+            """;
+
+        var auths = DockerConfigFile.Parse(Encoding.UTF8.GetBytes(json), "config.json");
+
+        auths.Keys.Should().BeEquivalentTo("registry-1.docker.io", "127.0.0.1:5000", "ghcr.io");
+        auths["registry-1.docker.io"].Username.Should().Be("hubuser");
+        auths["registry-1.docker.io"].Password.Should().Be("hub:pass", "only the first colon separates user and password (RFC 7617)");
+        auths["127.0.0.1:5000"].Password.Should().Be("labpass");
+        auths["ghcr.io"].IdentityToken.Should().Be("refresh-me");
+        auths["ghcr.io"].HasPassword.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Parse_NotJson_MessageQuotesNothing()
+    {
+        var parse = () => DockerConfigFile.Parse("{\"auths\": {\"x\": {\"auth\": \"c2VjcmV0\"}"u8.ToArray(), "config.json");
+
+        parse.Should().Throw<CollageConfigException>().Which.Message.Should().NotContain("c2VjcmV0");
+    }
+
+    [Fact]
+    public void Locate_PrefersConfiguredThenDockerConfigThenHome()
+    {
+        DockerConfigFile.Locate("/etc/collage/docker.json", _ => null).Should().Be("/etc/collage/docker.json");
+        DockerConfigFile.Locate(null, _ => null).Should().BeNull();
+        DockerConfigFile.Locate(null, name => name == "HOME" ? "/nonexistent-home" : null).Should().BeNull("a default file that does not exist is no error");
+
+        var directory = Directory.CreateTempSubdirectory("collage-docker-");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "config.json"), "{}");
+            DockerConfigFile.Locate(null, name => name == "DOCKER_CONFIG" ? directory.FullName : "/nonexistent-home")
+                .Should().Be(Path.Combine(directory.FullName, "config.json"));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Resolver_ConfiguredBeatsDockerConfig_PassthroughGetsNone_PasswordFileTrimmed()
+    {
+        var directory = Directory.CreateTempSubdirectory("collage-docker-");
+        try
+        {
+            var dockerConfig = Path.Combine(directory.FullName, "config.json");
+            File.WriteAllText(dockerConfig, "{\"auths\": {\"quay.io\": {\"auth\": \"" + Auth("docker:dockerpass") + "\"}}}");
+            var passwordFile = Path.Combine(directory.FullName, "pw");
+            File.WriteAllText(passwordFile, "filepass\n");
+            var resolver = new UpstreamCredentialResolver(dockerConfig);
+
+            resolver.Resolve("quay.io", new UpstreamOptions())!.Username.Should().Be("docker");
+            resolver.Resolve("quay.io", new UpstreamOptions { Username = "u", PasswordFile = passwordFile })!.Password.Should().Be("filepass");
+            resolver.Resolve("quay.io", new UpstreamOptions { Auth = UpstreamAuthMode.Passthrough }).Should().BeNull();
+            resolver.Resolve("ghcr.io", new UpstreamOptions()).Should().BeNull();
+
+            var missing = () => resolver.Resolve("quay.io", new UpstreamOptions { Username = "u", PasswordFile = Path.Combine(directory.FullName, "nope") });
+            missing.Should().Throw<CollageConfigException>().Which.Key.Should().Be("upstreams:quay.io:passwordFile");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Credential_FingerprintSeparatesCredentials_ToStringHidesSecret()
+    {
+        var a = new UpstreamCredential("u", "p1", null, "k");
+        var b = new UpstreamCredential("u", "p2", null, "k");
+
+        a.Fingerprint.Should().NotBe(b.Fingerprint);
+        a.Fingerprint.Should().Be(new UpstreamCredential("u", "p1", null, "other").Fingerprint);
+        a.Fingerprint.Should().NotContain("p1");
+        a.ToString().Should().NotContain("p1");
+    }
+}

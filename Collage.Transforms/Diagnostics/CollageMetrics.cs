@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Collage.Transforms.Mounts;
+
+namespace Collage.Transforms.Diagnostics;
+
+/// <summary>
+/// The instruments of the meter <see cref="MeterName"/>: client requests and the bytes streamed to clients
+/// (recorded by the gateway), and what the upstream handler chains do (latency, token fetches and cache hits,
+/// redirects followed). Created through <see cref="IMeterFactory"/>, so each host has its own meter.
+/// </summary>
+internal sealed class CollageMetrics
+{
+    /// <summary>The name of the meter, for OpenTelemetry's <c>AddMeter</c> and <c>dotnet-counters</c>.</summary>
+    public const string MeterName = "Collage";
+
+    private readonly ConcurrentDictionary<string, UpstreamTelemetry> _upstreams = new(StringComparer.Ordinal);
+
+    public CollageMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        Meter = meterFactory.Create(MeterName);
+        Requests = Meter.CreateCounter<long>(
+            "collage.requests", unit: "{request}", description: "Client requests answered, by vhost, mount, upstream, kind and status.");
+        ResponseBytes = Meter.CreateCounter<long>(
+            "collage.response.body.size", unit: "By", description: "Response body bytes sent to clients, by vhost, mount, upstream, kind and status.");
+        UpstreamDuration = Meter.CreateHistogram(
+            "collage.upstream.duration", unit: "s", description: "Time until an upstream answered with headers (token dance and redirects included), by upstream, kind and status.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60] });
+        TokenFetches = Meter.CreateCounter<long>(
+            "collage.token.fetches", unit: "{fetch}", description: "Anonymous Bearer tokens fetched from upstream token servers, by upstream and outcome.");
+        TokenCacheHits = Meter.CreateCounter<long>(
+            "collage.token.cache_hits", unit: "{hit}", description: "Upstream requests sent with a cached token up front, saving a 401, by upstream.");
+        RedirectsFollowed = Meter.CreateCounter<long>(
+            "collage.redirects.followed", unit: "{redirect}", description: "Upstream redirects followed server-side, by upstream and whether the hop left the upstream's origin.");
+    }
+
+    public Meter Meter { get; }
+
+    public Counter<long> Requests { get; }
+
+    public Counter<long> ResponseBytes { get; }
+
+    public Histogram<double> UpstreamDuration { get; }
+
+    public Counter<long> TokenFetches { get; }
+
+    public Counter<long> TokenCacheHits { get; }
+
+    public Counter<long> RedirectsFollowed { get; }
+
+    /// <summary>The instruments bound to one upstream, built once per upstream so its tag is not rebuilt per request.</summary>
+    public UpstreamTelemetry ForUpstream(Upstream upstream)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        return _upstreams.GetOrAdd(upstream.Id, static (_, state) => new UpstreamTelemetry(state.Metrics, state.Upstream), (Metrics: this, Upstream: upstream));
+    }
+
+    /// <summary>Records one answered client request and the bytes its body carried.</summary>
+    public void RecordRequest(in TagList tags, long bytes)
+    {
+        Requests.Add(1, in tags);
+        if (bytes > 0)
+        {
+            ResponseBytes.Add(bytes, in tags);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Collage.Transforms.Diagnostics;
+
+/// <summary>
+/// The outermost layer of an upstream's handler chain: measures how long the upstream took to answer with
+/// headers, token dance and redirects included, as the client sees it. The body is not waited for.
+/// </summary>
+internal sealed class UpstreamLatencyHandler(UpstreamTelemetry telemetry, TimeProvider timeProvider) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        var status = 0;
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            status = (int)response.StatusCode;
+            return response;
+        }
+        finally
+        {
+            telemetry.RecordExchange(UpstreamTelemetry.KindOf(request.RequestUri), status, timeProvider.GetElapsedTime(started));
+        }
+    }
+}

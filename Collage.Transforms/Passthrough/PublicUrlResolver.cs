@@ -1,0 +1,74 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+
+namespace Collage.Transforms.Passthrough;
+
+/// <summary>
+/// The URL a client reaches Collage at, for the realm of the challenges Collage sends: the configured
+/// <c>publicUrl</c>, else the request's scheme and Host. <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c>
+/// count only when the request comes straight from a configured trusted proxy: anyone else could point the
+/// realm, and with it the client's password, at a host of their choosing.
+/// </summary>
+internal sealed class PublicUrlResolver(PassthroughOptions options)
+{
+    /// <summary>The path of Collage's token endpoint.</summary>
+    public const string TokenPath = "/v2/token";
+
+    /// <summary>Collage's public URL without a trailing slash, e.g. <c>https://registry.example.com</c>.</summary>
+    public string Resolve(HttpContext context)
+    {
+        if (options.PublicUrl is { } configured)
+        {
+            return configured;
+        }
+
+        var request = context.Request;
+        var scheme = request.Scheme;
+        var host = request.Host.Value ?? "localhost";
+        if (IsTrustedProxy(context.Connection.RemoteIpAddress))
+        {
+            if (First(request.Headers["X-Forwarded-Proto"]) is { } proto && proto.ToLowerInvariant() is "http" or "https")
+            {
+                scheme = proto.ToLowerInvariant();
+            }
+
+            if (First(request.Headers["X-Forwarded-Host"]) is { } forwardedHost && IsHost(forwardedHost))
+            {
+                host = forwardedHost;
+            }
+        }
+
+        return $"{scheme}://{host}";
+    }
+
+    /// <summary>The realm of Collage's challenges: <c>{public URL}/v2/token</c>.</summary>
+    public string Realm(HttpContext context) => Resolve(context) + TokenPath;
+
+    /// <summary>The service Collage's challenges name: the authority of its public URL.</summary>
+    public string Service(HttpContext context) => new Uri(Resolve(context)).Authority;
+
+    private bool IsTrustedProxy(IPAddress? remote)
+    {
+        if (remote is null || options.TrustedProxies.Count == 0)
+        {
+            return false;
+        }
+
+        if (remote.IsIPv4MappedToIPv6)
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        return options.TrustedProxies.Contains(remote);
+    }
+
+    // A proxy appends; the first value is what the client asked for (RFC 7239 section 5.2 keeps the same order).
+    private static string? First(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Count == 0 ? null : values[0]!.Split(',')[0].Trim() is { Length: > 0 } first ? first : null;
+
+    private static bool IsHost(string value)
+    {
+        var host = new HostString(value);
+        return Uri.CheckHostName(host.Host.Trim('[', ']')) != UriHostNameType.Unknown && !value.Contains('"') && !value.Contains('/');
+    }
+}

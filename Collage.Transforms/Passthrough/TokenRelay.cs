@@ -1,0 +1,280 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Collage.Transforms.Authentication;
+using Collage.Transforms.Credentials;
+using Collage.Transforms.Mounts;
+using Collage.Transforms.Registry;
+using Collage.Transforms.Upstreams;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Transforms.Passthrough;
+
+/// <summary>
+/// The work of Collage's token endpoint: maps the local scopes a client asks for to their pass-through upstream
+/// and its scopes, relays the client's credentials to the realm that upstream named in its own challenge (learned
+/// from the upstream, never from the request), and hands back the realm's token unchanged. Tokens are cached per
+/// (realm, service, scope, keyed hash of the client's credentials) and remembered as issued for their upstream.
+/// </summary>
+internal sealed partial class TokenRelay(
+    MountTableProvider tables,
+    UpstreamClientFactory clients,
+    TokenCache cache,
+    IssuedTokens issued,
+    ILogger<TokenRelay> logger)
+{
+    public async Task<TokenRelayResult> RelayAsync(MountMap map, IReadOnlyList<string> scopes, ClientGrant grant, CancellationToken cancellationToken)
+    {
+        var table = tables.Current;
+        var byUpstream = UpstreamScopes.Map(table, map, scopes);
+        if (byUpstream.Count == 0)
+        {
+            if (scopes.Any(s => s.StartsWith("repository:", StringComparison.Ordinal)))
+            {
+                return TokenRelayResult.Fail(Denied("none of the requested scopes names a repository of a pass-through upstream"));
+            }
+
+            // docker login asks for no scope: authenticate against the host's pass-through upstreams.
+            foreach (var upstream in map.Mounts.Select(m => m.Upstream).Where(u => PassthroughChallenge.IsPassthrough(table, u)).Distinct())
+            {
+                byUpstream[upstream] = [];
+            }
+
+            if (byUpstream.Count == 0)
+            {
+                return TokenRelayResult.Fail(Denied("this host has no pass-through upstream to authenticate to"));
+            }
+        }
+
+        var realms = new Dictionary<Upstream, BearerRealm>();
+        foreach (var upstream in byUpstream.Keys)
+        {
+            var realm = await LearnRealmAsync(upstream, cancellationToken).ConfigureAwait(false);
+            if (realm is null)
+            {
+                return TokenRelayResult.Fail(new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry did not name a token server"));
+            }
+
+            realms[upstream] = realm;
+        }
+
+        if (realms.Values.Distinct().Count() > 1)
+        {
+            // One token cannot serve two token servers; handing out one of them would fail half the pull.
+            Log.ScopesSpanRealms(logger, string.Join(", ", byUpstream.Keys.Select(u => u.Authority)));
+            return TokenRelayResult.Fail(Denied("the requested scopes span upstream registries with different token servers; request a token for each repository separately"));
+        }
+
+        var target = realms.Values.First();
+        var upstreamScopes = byUpstream.Values.SelectMany(s => s).Distinct().ToList();
+        var key = new TokenCacheKey(target.Realm, target.Service, upstreamScopes.Count == 0 ? null : string.Join(' ', upstreamScopes), grant.IsAnonymous ? null : UpstreamCredential.Compute(grant.Secret));
+        var client = clients.GetClient(byUpstream.Keys.First());
+
+        TokenResponse token;
+        try
+        {
+            if (grant.Offline || grant.IsForm)
+            {
+                // A refresh token is the client's alone: never shared through the cache.
+                token = await FetchAsync(client, key, grant, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var (cached, refreshAt) = await cache.GetTokenWithExpiryAsync(key, ct => FetchAsync(client, key, grant, ct), cancellationToken).ConfigureAwait(false);
+
+                // What is left of its life by the cache's clock, so a client does not use it past expiry.
+                var left = (int)Math.Max(1, (refreshAt - cache.TimeProvider.GetUtcNow()).TotalSeconds);
+                token = new TokenResponse(cached, left);
+            }
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            Log.RealmRefused(logger, new Uri(target.Realm).Authority, (int)ex.StatusCode!.Value);
+            return TokenRelayResult.Fail(new OciError(StatusCodes.Status401Unauthorized, "UNAUTHORIZED", "the upstream registry's token server refused the credentials"));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidDataException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.RealmFailed(logger, new Uri(target.Realm).Authority, ex.GetType().Name);
+            return TokenRelayResult.Fail(new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry's token server failed"));
+        }
+
+        var lifetime = TimeSpan.FromSeconds(token.ExpiresIn is > 0 and var s ? s : 60);
+        issued.Add(token.Token, byUpstream.Keys.Select(u => u.Id), lifetime);
+        return new TokenRelayResult(Serialize(token), null);
+    }
+
+    /// <summary>
+    /// The realm and service an upstream's Bearer challenge names; asks its <c>/v2/</c> once, anonymously,
+    /// when no challenge has been seen yet. Null when the upstream does not challenge with Bearer.
+    /// </summary>
+    private async Task<BearerRealm?> LearnRealmAsync(Upstream upstream, CancellationToken cancellationToken)
+    {
+        var origin = upstream.BaseUri.GetLeftPart(UriPartial.Authority);
+        if (cache.TryGetRealm(origin, out var known))
+        {
+            return known;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(cache.Options.TokenRequestTimeout);
+        using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(upstream.BaseUri, "v2/"));
+        try
+        {
+            using var response = await clients.GetClient(upstream).SendAsync(probe, timeout.Token).ConfigureAwait(false);
+            var bearer = AuthenticationChallengeParser.Parse(response.Headers).FirstOrDefault(c => c.IsBearer);
+            if (bearer is null || !bearer.TryGetParameter("realm", out var realm)
+                || !Uri.TryCreate(realm, UriKind.Absolute, out var realmUri) || realmUri.Scheme is not ("http" or "https") || realmUri.UserInfo.Length > 0)
+            {
+                Log.NoBearerRealm(logger, upstream.Authority, (int)response.StatusCode);
+                return null;
+            }
+
+            bearer.TryGetParameter("service", out var service);
+            var learned = new BearerRealm(realm, string.IsNullOrEmpty(service) ? null : service);
+            cache.RememberRealm(origin, learned);
+            return learned;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.NoBearerRealm(logger, upstream.Authority, 0);
+            return null;
+        }
+    }
+
+    private async Task<TokenResponse> FetchAsync(HttpMessageInvoker client, TokenCacheKey key, ClientGrant grant, CancellationToken cancellationToken)
+    {
+        using var request = grant.IsForm ? FormRequest(key, grant) : GetRequest(key, grant);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(cache.Options.TokenRequestTimeout);
+
+        // Through the upstream's own chain: its TLS trust applies, and the redirect follower drops the
+        // client's credentials on any hop that leaves the realm's origin.
+        using var response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"The token server answered {(int)response.StatusCode}.", inner: null, response.StatusCode);
+        }
+
+        var token = await TokenResponseReader.ReadAsync(response.Content, cache.Options.MaxTokenResponseBytes, timeout.Token).ConfigureAwait(false);
+        Log.TokenRelayed(logger, new Uri(key.Realm).Authority, key.Scope ?? string.Empty);
+        return token;
+    }
+
+    private static HttpRequestMessage GetRequest(TokenCacheKey key, ClientGrant grant)
+    {
+        // Token spec, "Requesting a Token": GET realm?service=S&scope=X..., Basic credentials when the client has them.
+        var query = new List<KeyValuePair<string, string?>>();
+        if (key.Service is not null)
+        {
+            query.Add(new("service", key.Service));
+        }
+
+        foreach (var scope in key.Scope is null ? [] : RegistryScope.Split(key.Scope))
+        {
+            query.Add(new("scope", scope));
+        }
+
+        if (grant.Offline)
+        {
+            query.Add(new("offline_token", "true"));
+            query.Add(new("client_id", grant.ClientId ?? UpstreamTokenHandler.ClientId));
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Get, QueryHelpers.AddQueryString(key.Realm, query));
+        if (grant.BasicParameter is { } basic)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
+        }
+
+        return request;
+    }
+
+    private static HttpRequestMessage FormRequest(TokenCacheKey key, ClientGrant grant)
+    {
+        // Distribution's OAuth 2.0 token spec: grant_type=password or refresh_token, scopes space-separated.
+        var form = new List<KeyValuePair<string, string>>();
+        if (grant.RefreshToken is { } refresh)
+        {
+            form.Add(new("grant_type", "refresh_token"));
+            form.Add(new("refresh_token", refresh));
+        }
+        else
+        {
+            form.Add(new("grant_type", "password"));
+            form.Add(new("username", grant.Username!));
+            form.Add(new("password", grant.Password ?? string.Empty));
+        }
+
+        form.Add(new("client_id", grant.ClientId ?? UpstreamTokenHandler.ClientId));
+        if (grant.Offline)
+        {
+            form.Add(new("access_type", "offline"));
+        }
+
+        if (key.Service is not null)
+        {
+            form.Add(new("service", key.Service));
+        }
+
+        if (key.Scope is not null)
+        {
+            form.Add(new("scope", key.Scope));
+        }
+
+        return new HttpRequestMessage(HttpMethod.Post, key.Realm) { Content = new FormUrlEncodedContent(form) };
+    }
+
+    private static byte[] Serialize(TokenResponse token)
+    {
+        // The token itself is the realm's, unchanged; both field names, as the spec asks of token servers.
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("token", token.Token);
+            json.WriteString("access_token", token.Token);
+            if (token.ExpiresIn is { } expiresIn)
+            {
+                json.WriteNumber("expires_in", expiresIn);
+            }
+
+            if (token.IssuedAt is { } issuedAt)
+            {
+                json.WriteString("issued_at", issuedAt);
+            }
+
+            if (token.RefreshToken is { } refresh)
+            {
+                json.WriteString("refresh_token", refresh);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static OciError Denied(string message) => new(StatusCodes.Status400BadRequest, "DENIED", message);
+
+    // Authorities and scopes only: never a credential or a token.
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Refused a token request whose scopes span upstreams with different token servers ({Upstreams}).", EventName = "ScopesSpanRealms")]
+        public static partial void ScopesSpanRealms(ILogger logger, string upstreams);
+
+        [LoggerMessage(2, LogLevel.Information, "Token server {TokenServer} refused the client's credentials ({Status}).", EventName = "RealmRefused")]
+        public static partial void RealmRefused(ILogger logger, string tokenServer, int status);
+
+        [LoggerMessage(3, LogLevel.Warning, "Token server {TokenServer} failed ({Reason}).", EventName = "RealmFailed")]
+        public static partial void RealmFailed(ILogger logger, string tokenServer, string reason);
+
+        [LoggerMessage(4, LogLevel.Warning, "Pass-through upstream {Upstream} named no usable Bearer realm (status {Status}).", EventName = "NoBearerRealm")]
+        public static partial void NoBearerRealm(ILogger logger, string upstream, int status);
+
+        [LoggerMessage(5, LogLevel.Debug, "Relayed a token from {TokenServer} for scope '{Scope}'.", EventName = "TokenRelayed")]
+        public static partial void TokenRelayed(ILogger logger, string tokenServer, string scope);
+    }
+}

@@ -32,12 +32,13 @@ internal readonly record struct PageRequest(int? N, string? Last)
     }
 
     /// <summary>
-    /// Whether <see cref="Last"/> can be an entry of the list asked for: a tag for <c>tags/list</c>, a
-    /// repository name for <c>_catalog</c>. Anything else (CR/LF, a URL, <c>..</c>, 300 characters) is forged,
-    /// can match nothing, and is refused before it reaches an upstream's query or a Link header.
+    /// Whether <see cref="Last"/> could be an entry of the list asked for, as far as it is safe to judge: at most
+    /// 255 characters (the longest repository name; tags stop at 128) of printable ASCII. A control character
+    /// (CR/LF) or non-ASCII is forged and refused before it reaches an upstream's query or a Link header;
+    /// other oddities are passed on percent-encoded and simply match nothing.
     /// </summary>
     public bool HasValidLast(RegistryRequestKind kind) => Last is not { } last
-        || (kind == RegistryRequestKind.Tags ? ReferenceGrammar.IsValidTag(last) : ReferenceGrammar.IsValidName(last));
+        || (last.Length <= ReferenceGrammar.MaxNameLength && !last.AsSpan().ContainsAnyExceptInRange((char)0x20, (char)0x7e));
 
     /// <summary>
     /// Applies the page to a list: sorted lexically, entries after <see cref="Last"/>, at most <see cref="N"/>.

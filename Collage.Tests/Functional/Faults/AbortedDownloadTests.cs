@@ -40,7 +40,9 @@ public sealed class AbortedDownloadTests(ITestOutputHelper output)
 
         upstream.Started.Should().Be(WarmUp + Downloads);
         upstream.Completed.Should().Be(0, "no upstream transfer may run on after its client left");
-        upstream.Server.PeakConnections.Should().BeLessThanOrEqualTo(Workers * 2, "connections are released as fast as clients abort");
+        // An aborted upstream connection closes asynchronously, so it may overlap a few of its worker's next
+        // requests; connections that were never released would instead climb towards 1,064.
+        upstream.Server.PeakConnections.Should().BeLessThanOrEqualTo(Workers * 4, "connections are released as fast as clients abort");
 
         // Each worker may hold one pooled client connection to Collage and Collage one to the upstream side;
         // everything else must be back where it was. A leaked socket per download would show as +1000.

@@ -72,6 +72,34 @@ public sealed class BlobForwardingTests
     }
 
     [Fact]
+    public async Task Get_SlowButMovingBlobLongerThanActivityTimeout_IsDeliveredWhole()
+    {
+        await using var upstream = await LoopbackServer.StartAsync(async context =>
+        {
+            context.Response.ContentLength = Blob.Length;
+            context.Response.Headers["Docker-Content-Digest"] = Digest;
+            // Six pieces 400 ms apart: 2.4 s in all, never silent for the 1 s activity timeout.
+            var piece = Blob.Length / 6;
+            for (var offset = 0; offset < Blob.Length; offset += piece)
+            {
+                await context.Response.Body.WriteAsync(Blob.AsMemory(offset, Math.Min(piece, Blob.Length - offset)));
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(400);
+            }
+        });
+        await using var collage = await CollageServer.StartAsync(new
+        {
+            mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" },
+            http = new { activityTimeout = "00:00:01" },
+        });
+
+        using var response = await collage.Client.GetAsync($"/v2/apps/web/blobs/{Digest}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsByteArrayAsync()).Should().Equal(Blob);
+    }
+
+    [Fact]
     public async Task Get_RedirectLoop_Answers502OciError()
     {
         LoopbackServer? upstream = null;

@@ -1,3 +1,6 @@
+using Collage.Transforms.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Collage.Transforms.Rewriting;
@@ -7,10 +10,10 @@ namespace Collage.Transforms.Rewriting;
 /// gateway: copying every client header (Authorization and Cookie included), copying every upstream
 /// header, and adding X-Forwarded-*.
 /// </summary>
-internal sealed class RegistryTransformProvider : ITransformProvider
+internal sealed class RegistryTransformProvider(IOptions<UpstreamHttpOptions> http, ILogger<UpstreamResponseTransform> logger) : ITransformProvider
 {
     private static readonly UpstreamRequestTransform RequestTransform = new();
-    private static readonly UpstreamResponseTransform ResponseTransform = new();
+    private readonly UpstreamResponseTransform _responseTransform = new(http.Value.ActivityTimeout, logger);
 
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -27,6 +30,6 @@ internal sealed class RegistryTransformProvider : ITransformProvider
         context.CopyResponseTrailers = false;
         context.UseDefaultForwarders = false;
         context.RequestTransforms.Add(RequestTransform);
-        context.ResponseTransforms.Add(ResponseTransform);
+        context.ResponseTransforms.Add(_responseTransform);
     }
 }

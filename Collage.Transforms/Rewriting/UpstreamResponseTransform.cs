@@ -3,6 +3,7 @@ using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Collage.Transforms.Rewriting;
@@ -11,7 +12,7 @@ namespace Collage.Transforms.Rewriting;
 /// Turns the upstream's answer into Collage's: allow-listed headers, <c>Link</c> and <c>Location</c> in
 /// local names, a digest on every blob, tag lists rewritten, and errors replaced by Collage's own.
 /// </summary>
-internal sealed class UpstreamResponseTransform : ResponseTransform
+internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogger logger) : ResponseTransform
 {
     /// <summary>Upstream error bodies are short; only this much is read to learn their code.</summary>
     private const int MaxErrorBodyBytes = 64 * 1024;
@@ -86,6 +87,12 @@ internal sealed class UpstreamResponseTransform : ResponseTransform
         if (feature.Request.Kind == RegistryRequestKind.Blob && !response.Headers.ContainsKey(ForwardedHeaders.DockerContentDigest))
         {
             response.Headers[ForwardedHeaders.DockerContentDigest] = feature.Request.Reference;
+        }
+
+        if (feature.Request.Kind == RegistryRequestKind.Blob && !HttpMethods.IsHead(httpContext.Request.Method))
+        {
+            context.SuppressResponseBody = true;
+            await BlobBodyCopier.CopyAsync(upstreamResponse.Content, httpContext, activityTimeout, logger, resolution.Upstream.Authority);
         }
     }
 

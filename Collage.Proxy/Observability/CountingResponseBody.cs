@@ -18,7 +18,7 @@ internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : Str
 
     Stream IHttpResponseBodyFeature.Stream => this;
 
-    public PipeWriter Writer => _writer ??= PipeWriter.Create(this, new StreamPipeWriterOptions(leaveOpen: true));
+    public PipeWriter Writer => _writer ??= new CountingPipeWriter(inner.Writer, bytes => BytesWritten += bytes);
 
     public override bool CanRead => false;
 
@@ -45,15 +45,7 @@ internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : Str
         BytesWritten += count ?? new FileInfo(path).Length - offset;
     }
 
-    public async Task CompleteAsync()
-    {
-        if (_writer is not null)
-        {
-            await _writer.FlushAsync();
-        }
-
-        await inner.CompleteAsync();
-    }
+    public Task CompleteAsync() => inner.CompleteAsync();
 
     public override void Write(byte[] buffer, int offset, int count)
     {

@@ -61,7 +61,17 @@ public static class CollageApp
             return 2;
         }
 
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // A clear line, not a stack trace: the usual cause is a second instance or another service on the port.
+            await Console.Error.WriteLineAsync($"collage: {ex.Message} Pass another --port (or COLLAGE_PORT), or stop what listens there.");
+            return 1;
+        }
+
         return 0;
     }
 

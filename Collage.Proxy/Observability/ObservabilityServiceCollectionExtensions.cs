@@ -22,6 +22,9 @@ internal static class ObservabilityServiceCollectionExtensions
     /// <summary>The OTLP endpoint for every signal (OpenTelemetry specification, "OTLP Exporter Configuration").</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>Records spans without an OTLP endpoint (for an exporter added in code, e.g. in tests). Default off.</summary>
+    public const string TracingSwitch = "Telemetry:Tracing";
+
     private const string DefaultServiceName = "collage";
 
     public static IServiceCollection AddCollageObservability(this IServiceCollection services, IConfiguration configuration)
@@ -34,15 +37,21 @@ internal static class ObservabilityServiceCollectionExtensions
             // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are read by the default resource; the name given here
             // would override them, so it is only the fallback.
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? DefaultServiceName, serviceVersion: version))
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !ObservabilityEndpoints.IsOperational(context.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddSource(YarpActivitySource))
             .WithMetrics(metrics => metrics
                 .AddMeter(CollageMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter());
+
+        // Spans cost CPU on every request (three per proxied request): record them only when they go somewhere.
+        if (IsSet(configuration, OtlpEndpointVariable) || IsSet(configuration, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            || string.Equals(configuration[TracingSwitch], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !ObservabilityEndpoints.IsOperational(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddSource(YarpActivitySource));
+        }
 
         // Without an endpoint OTLP would send to localhost:4317 and log every failure: export is opt-in.
         if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]))

@@ -14,7 +14,11 @@ public sealed class TracingTests
         var exported = new ExportedSpans();
         await using var collage = await CollageServer.StartAsync(
             registry.Config(),
-            builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported)));
+            builder =>
+            {
+                builder.Configuration["Telemetry:Tracing"] = "true";
+                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported));
+            });
 
         using (var response = await collage.Client.GetAsync("/v2/apps/web/manifests/v1"))
         {
@@ -43,7 +47,11 @@ public sealed class TracingTests
         var exported = new ExportedSpans();
         await using var collage = await CollageServer.StartAsync(
             registry.Config(),
-            builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported)));
+            builder =>
+            {
+                builder.Configuration["Telemetry:Tracing"] = "true";
+                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported));
+            });
 
         using (var response = await collage.Client.GetAsync($"/v2/apps/web/blobs/{ObservedRegistry.Digest}"))
         {

@@ -98,6 +98,10 @@ internal sealed class UpstreamClientFactory(
             PooledConnectionIdleTimeout = http.PooledConnectionIdleTimeout,
             PooledConnectionLifetime = http.PooledConnectionLifetime,
             EnableMultipleHttp2Connections = true,
+            // A body left unread (the client hung up mid-blob, an error body read only in part) closes its
+            // connection at once: draining up to 1 MiB to reuse it would keep pulling a blob nobody reads,
+            // and the upstream would never see the abort.
+            MaxResponseDrainSize = 0,
         };
 
         HttpMessageHandler handler = sockets;

@@ -1,4 +1,5 @@
 using Collage.Transforms.Registry;
+using Collage.Transforms.Rewriting;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Collage.Proxy.Routing;
@@ -39,7 +40,7 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
             ? new OciError(StatusCodes.Status504GatewayTimeout, "UNAVAILABLE", "the upstream registry timed out")
             : new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry could not be reached");
         context.Response.Headers.Clear();
-        context.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
+        context.Response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
         await error.WriteAsync(context);
     }
 

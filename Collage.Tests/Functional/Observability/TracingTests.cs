@@ -12,13 +12,7 @@ public sealed class TracingTests
     {
         await using var registry = await ObservedRegistry.StartAsync();
         var exported = new ExportedSpans();
-        await using var collage = await CollageServer.StartAsync(
-            registry.Config(),
-            builder =>
-            {
-                builder.Configuration["Telemetry:Tracing"] = "true";
-                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported));
-            });
+        await using var collage = await StartTracedAsync(registry, exported);
 
         using (var response = await collage.Client.GetAsync("/v2/apps/web/manifests/v1"))
         {
@@ -45,13 +39,7 @@ public sealed class TracingTests
     {
         await using var registry = await ObservedRegistry.StartAsync();
         var exported = new ExportedSpans();
-        await using var collage = await CollageServer.StartAsync(
-            registry.Config(),
-            builder =>
-            {
-                builder.Configuration["Telemetry:Tracing"] = "true";
-                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported));
-            });
+        await using var collage = await StartTracedAsync(registry, exported);
 
         using (var response = await collage.Client.GetAsync($"/v2/apps/web/blobs/{ObservedRegistry.Digest}"))
         {
@@ -69,4 +57,14 @@ public sealed class TracingTests
 
     private static IEnumerable<Activity> ServerSpans(IEnumerable<Activity> spans, int port) =>
         spans.Where(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("server.port"), port) && s.Source.Name == "Microsoft.AspNetCore");
+
+    /// <summary>The gateway with span recording switched on and spans going to <paramref name="exported"/>.</summary>
+    private static Task<CollageServer> StartTracedAsync(ObservedRegistry registry, ExportedSpans exported) =>
+        CollageServer.StartAsync(
+            registry.Config(),
+            builder =>
+            {
+                builder.Configuration[Collage.Proxy.Observability.ObservabilityServiceCollectionExtensions.TracingSwitch] = "true";
+                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported));
+            });
 }

@@ -181,7 +181,10 @@ public static class CollageApp
         var source = new CollageFileConfigurationSource
         {
             Path = Path.GetFileName(path),
-            FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(path)!),
+            // Polled (every 4 s), not watched with inotify: a watcher wakes a thread for every write to any file
+            // in the directory, so a log written beside the config cost each request a wake-up (bench/RESULTS.md);
+            // polling also sees a Kubernetes ConfigMap's symlink swap.
+            FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(path)!) { UsePollingFileWatcher = true, UseActivePolling = true },
             Optional = false,
             ReloadOnChange = true,
         };
@@ -218,9 +221,17 @@ public static class CollageApp
             throw new CollageConfigException("--bind", $"'{bind}' is not an IP address. Pass e.g. 127.0.0.1 or 0.0.0.0.");
         }
 
+        var inlineText = section[nameof(ServerOptions.InlineScheduling)];
+        var inline = true;
+        if (inlineText is not null && !bool.TryParse(inlineText, out inline))
+        {
+            throw new CollageConfigException($"{ServerOptions.SectionName}:{nameof(ServerOptions.InlineScheduling)}", $"'{inlineText}' is not true or false.");
+        }
+
         var options = new ServerOptions
         {
             Port = port,
+            InlineScheduling = inline,
             Bind = bind,
             CertFile = section[nameof(ServerOptions.CertFile)],
             KeyFile = section[nameof(ServerOptions.KeyFile)],
@@ -261,6 +272,7 @@ public static class CollageApp
 
         // The slim builder leaves TLS out unless asked for.
         builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = server.InlineScheduling);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -26,4 +26,13 @@ public sealed record ServerOptions
 
     /// <summary>A config file in the original collage format; its mounts replace the defaults.</summary>
     public string? ConfigFile { get; init; }
+
+    /// <summary>
+    /// Whether Kestrel runs request code on the socket's I/O thread instead of queuing it to the thread pool
+    /// (<c>SocketTransportOptions.UnsafePreferInlineScheduling</c>). Default true: Collage's request path never
+    /// blocks a thread (every upstream call, token fetch and copy is asynchronous), and each hop saved is a
+    /// thread wake-up per request and per blob chunk, measured in bench/RESULTS.md. <c>Server__InlineScheduling=false</c>
+    /// restores Kestrel's default.
+    /// </summary>
+    public bool InlineScheduling { get; init; } = true;
 }

@@ -48,6 +48,45 @@ public sealed class ConfigurationReloadTests
         (await collage.Client.GetStringAsync("/v2/apps/web/manifests/v1")).Should().Be("{\"from\":\"first\"}");
     }
 
+    [Fact]
+    public async Task ConfigMapSymlinkSwap_NewMountsApply()
+    {
+        // A Kubernetes ConfigMap volume: config.json -> ..data/config.json, and an update swaps the ..data symlink
+        // atomically; the file's own link never changes.
+        var volume = Directory.CreateTempSubdirectory("collage-configmap-").FullName;
+        try
+        {
+            await using var upstream = await LoopbackServer.StartAsync(context => context.Response.WriteAsync("{}"));
+            WriteVersion(volume, "..2026_11_28_v1", new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" } });
+            File.CreateSymbolicLink(Path.Combine(volume, "..data"), "..2026_11_28_v1");
+            File.CreateSymbolicLink(Path.Combine(volume, "config.json"), Path.Combine("..data", "config.json"));
+            await using var collage = await CollageServer.StartAsync(new { }, extraArgs: ["--config-file", Path.Combine(volume, "config.json")]);
+            (await StatusAsync(collage, "/v2/apps/web/manifests/v1")).Should().Be(HttpStatusCode.OK);
+
+            WriteVersion(volume, "..2026_11_28_v2", new { mappings = new Dictionary<string, string> { ["tools"] = $"http://{upstream.Authority}/team" } });
+            File.CreateSymbolicLink(Path.Combine(volume, "..data_tmp"), "..2026_11_28_v2");
+            // rename(2) over the old link, as the kubelet does (File.Move refuses a link to a directory).
+            using (var rename = Process.Start("mv", ["-T", Path.Combine(volume, "..data_tmp"), Path.Combine(volume, "..data")]))
+            {
+                await rename.WaitForExitAsync();
+                rename.ExitCode.Should().Be(0);
+            }
+
+            await EventuallyAsync(async () => await StatusAsync(collage, "/v2/tools/web/manifests/v1") == HttpStatusCode.OK);
+            (await StatusAsync(collage, "/v2/apps/web/manifests/v1")).Should().Be(HttpStatusCode.NotFound);
+        }
+        finally
+        {
+            Directory.Delete(volume, recursive: true);
+        }
+    }
+
+    private static void WriteVersion(string volume, string version, object config)
+    {
+        Directory.CreateDirectory(Path.Combine(volume, version));
+        File.WriteAllText(Path.Combine(volume, version, "config.json"), JsonSerializer.Serialize(config));
+    }
+
     private static async Task<HttpStatusCode> StatusAsync(CollageServer collage, string path)
     {
         using var response = await collage.Client.GetAsync(path);

@@ -7,8 +7,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Collage.Tests.Hosting;
 
@@ -253,6 +255,30 @@ public sealed class CollageAppTests : IDisposable
         var act = () => CollageApp.Build([name, value]);
 
         act.Should().Throw<CollageConfigException>().Where(e => e.Key == name).WithMessage(message);
+    }
+
+    [Fact]
+    public async Task Build_Default_SchedulesRequestsInlineOnTheSocketThread()
+    {
+        await using var app = CollageApp.Build(Args(null));
+
+        app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Build_InlineSchedulingFalse_RestoresKestrelDefault()
+    {
+        await using var app = CollageApp.Build(Args(null, "--Server:InlineScheduling", "false"));
+
+        app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Build_InlineSchedulingNotBoolean_NamesKey()
+    {
+        var act = () => CollageApp.Build(Args(null, "--Server:InlineScheduling", "sometimes"));
+
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "Server:InlineScheduling").WithMessage("*'sometimes' is not true or false*");
     }
 
     [Fact]

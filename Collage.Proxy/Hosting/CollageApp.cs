@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Collage.Proxy.Configuration;
 using Collage.Proxy.Endpoints;
 using Collage.Proxy.Health;
@@ -59,6 +60,12 @@ public static class CollageApp
         {
             await Console.Error.WriteLineAsync($"collage: {ex.Message}");
             return 2;
+        }
+
+        // Before Kestrel opens the first socket of the process, which is when the runtime reads the switch.
+        if (app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling)
+        {
+            SocketCompletions.EnableInlineUnlessSet();
         }
 
         try

@@ -11,7 +11,7 @@ namespace Collage.Proxy.Observability;
 
 /// <summary>
 /// OpenTelemetry for Collage: traces from ASP.NET Core, the upstream HTTP clients and YARP; metrics from the
-/// <see cref="CollageMetrics.MeterName"/> meter, ASP.NET Core and HttpClient; a Prometheus scrape endpoint
+/// <see cref="CollageMetrics.MeterName"/> meter (and ASP.NET Core's and HttpClient's when asked); a Prometheus scrape endpoint
 /// always; OTLP export only when an <c>OTEL_EXPORTER_OTLP_*ENDPOINT</c> variable asks for it.
 /// </summary>
 internal static class ObservabilityServiceCollectionExtensions
@@ -25,6 +25,9 @@ internal static class ObservabilityServiceCollectionExtensions
     /// <summary>Records spans without an OTLP endpoint (for an exporter added in code, e.g. in tests). Default off.</summary>
     public const string TracingSwitch = "Telemetry:Tracing";
 
+    /// <summary>Also exports ASP.NET Core's and HttpClient's own metrics (<c>http.server.*</c>, <c>kestrel.*</c>, <c>http.client.*</c>). Default off.</summary>
+    public const string PlatformMetricsSwitch = "Telemetry:PlatformMetrics";
+
     private const string DefaultServiceName = "collage";
 
     public static IServiceCollection AddCollageObservability(this IServiceCollection services, IConfiguration configuration)
@@ -37,11 +40,17 @@ internal static class ObservabilityServiceCollectionExtensions
             // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are read by the default resource; the name given here
             // would override them, so it is only the fallback.
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? DefaultServiceName, serviceVersion: version))
-            .WithMetrics(metrics => metrics
-                .AddMeter(CollageMetrics.MeterName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(CollageMetrics.MeterName).AddPrometheusExporter();
+
+                // ASP.NET Core's and HttpClient's own meters add about eight measurements to every request that
+                // the Collage meter already sums up (requests, statuses, bytes, upstream latency): opt-in.
+                if (string.Equals(configuration[PlatformMetricsSwitch], "true", StringComparison.OrdinalIgnoreCase))
+                {
+                    metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                }
+            });
 
         // Spans cost CPU on every request (three per proxied request): record them only when they go somewhere.
         if (IsSet(configuration, OtlpEndpointVariable) || IsSet(configuration, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")

@@ -229,7 +229,7 @@ public static class CollageApp
         }
 
         var inlineText = section[nameof(ServerOptions.InlineScheduling)];
-        var inline = true;
+        var inline = false;
         if (inlineText is not null && !bool.TryParse(inlineText, out inline))
         {
             throw new CollageConfigException($"{ServerOptions.SectionName}:{nameof(ServerOptions.InlineScheduling)}", $"'{inlineText}' is not true or false.");

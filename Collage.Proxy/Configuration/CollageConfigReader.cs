@@ -85,17 +85,10 @@ internal static class CollageConfigReader
 
     private static UpstreamOptions ReadUpstream(IConfigurationSection section)
     {
-        var insecure = section[nameof(UpstreamOptions.InsecureSkipVerify)];
-        bool skip = false;
-        if (insecure is not null && !bool.TryParse(insecure, out skip))
-        {
-            throw new CollageConfigException($"{section.Path}:{nameof(UpstreamOptions.InsecureSkipVerify)}", $"'{insecure}' is not a boolean. Write true or false.");
-        }
-
         return AuthConfigReader.ReadCredentials(section, new UpstreamOptions
         {
             CaFile = section[nameof(UpstreamOptions.CaFile)] is { Length: > 0 } ca ? ca : null,
-            InsecureSkipVerify = skip,
+            InsecureSkipVerify = ConfigurationSwitch.Read(section, nameof(UpstreamOptions.InsecureSkipVerify)),
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Collage.Proxy.Configuration;
 using Collage.Transforms.Configuration;
 
 namespace Collage.Proxy.Health;
@@ -21,16 +22,9 @@ internal static class HealthConfigReader
         }
 
         var defaults = new HealthOptions();
-        var probe = section[nameof(HealthOptions.ProbeUpstreams)];
-        var probeUpstreams = false;
-        if (probe is not null && !bool.TryParse(probe, out probeUpstreams))
-        {
-            throw new CollageConfigException($"{section.Path}:{nameof(HealthOptions.ProbeUpstreams)}", $"'{probe}' is not a boolean. Write true or false.");
-        }
-
         return new HealthOptions
         {
-            ProbeUpstreams = probeUpstreams,
+            ProbeUpstreams = ConfigurationSwitch.Read(section, nameof(HealthOptions.ProbeUpstreams)),
             ProbeInterval = ReadPositive(section, nameof(HealthOptions.ProbeInterval), defaults.ProbeInterval),
             ProbeTimeout = ReadPositive(section, nameof(HealthOptions.ProbeTimeout), defaults.ProbeTimeout),
         };

@@ -228,17 +228,10 @@ public static class CollageApp
             throw new CollageConfigException("--bind", $"'{bind}' is not an IP address. Pass e.g. 127.0.0.1 or 0.0.0.0.");
         }
 
-        var inlineText = section[nameof(ServerOptions.InlineScheduling)];
-        var inline = false;
-        if (inlineText is not null && !bool.TryParse(inlineText, out inline))
-        {
-            throw new CollageConfigException($"{ServerOptions.SectionName}:{nameof(ServerOptions.InlineScheduling)}", $"'{inlineText}' is not true or false.");
-        }
-
         var options = new ServerOptions
         {
             Port = port,
-            InlineScheduling = inline,
+            InlineScheduling = ConfigurationSwitch.Read(section, nameof(ServerOptions.InlineScheduling)),
             Bind = bind,
             CertFile = section[nameof(ServerOptions.CertFile)],
             KeyFile = section[nameof(ServerOptions.KeyFile)],

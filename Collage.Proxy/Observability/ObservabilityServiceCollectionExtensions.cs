@@ -1,3 +1,4 @@
+using Collage.Proxy.Configuration;
 using Collage.Transforms.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
@@ -35,6 +36,7 @@ internal static class ObservabilityServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<CollageMetrics>();
 
+        var platformMetrics = ConfigurationSwitch.Read(configuration, PlatformMetricsSwitch);
         var version = typeof(ObservabilityServiceCollectionExtensions).Assembly.GetName().Version?.ToString(3);
         var telemetry = services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are read by the default resource; the name given here
@@ -46,7 +48,7 @@ internal static class ObservabilityServiceCollectionExtensions
 
                 // ASP.NET Core's and HttpClient's own meters add about eight measurements to every request that
                 // the Collage meter already sums up (requests, statuses, bytes, upstream latency): opt-in.
-                if (string.Equals(configuration[PlatformMetricsSwitch], "true", StringComparison.OrdinalIgnoreCase))
+                if (platformMetrics)
                 {
                     metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
                 }
@@ -54,7 +56,7 @@ internal static class ObservabilityServiceCollectionExtensions
 
         // Spans cost CPU on every request (three per proxied request): record them only when they go somewhere.
         if (IsSet(configuration, OtlpEndpointVariable) || IsSet(configuration, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-            || string.Equals(configuration[TracingSwitch], "true", StringComparison.OrdinalIgnoreCase))
+            || ConfigurationSwitch.Read(configuration, TracingSwitch))
         {
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !ObservabilityEndpoints.IsOperational(context.Request.Path))

@@ -278,7 +278,15 @@ public sealed class CollageAppTests : IDisposable
     {
         var act = () => CollageApp.Build(Args(null, "--Server:InlineScheduling", "sometimes"));
 
-        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "Server:InlineScheduling").WithMessage("*'sometimes' is not true or false*");
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "Server:InlineScheduling").WithMessage("*'sometimes' is not a boolean*true or false*");
+    }
+
+    [Fact]
+    public void Build_PlatformMetricsNotBoolean_NamesKey()
+    {
+        var act = () => CollageApp.Build(Args(null, "--Telemetry:PlatformMetrics", "on"));
+
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "Telemetry:PlatformMetrics").WithMessage("*'on' is not a boolean*");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Collage.Tests.Functional.Infrastructure;
 
 namespace Collage.Tests.Functional.Observability;
 
+[Collection(ProcessMetersCollection.Name)]
 public sealed class MetricsEndpointTests
 {
     [Fact]

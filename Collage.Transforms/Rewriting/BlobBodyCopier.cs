@@ -62,16 +62,24 @@ internal static partial class BlobBodyCopier
                     var flushed = await writer.FlushAsync(clientAborted);
                     if (flushed.IsCanceled || flushed.IsCompleted)
                     {
-                        return false;
+                        return ClientLeft(context);
                     }
                 }
                 catch (Exception ex) when (ex is IOException or OperationCanceledException)
                 {
-                    // The client went away: disposing the upstream stream unread releases its connection.
-                    return false;
+                    return ClientLeft(context);
                 }
             }
         }
+    }
+
+    private static bool ClientLeft(HttpContext context)
+    {
+        // The client went away: disposing the upstream stream unread releases its connection. The write can fail
+        // before Kestrel has marked the connection aborted; ending the request then would read as a body short of
+        // its Content-Length (an error in Kestrel's log), so abort it explicitly.
+        context.Abort();
+        return false;
     }
 
     private static bool Fail(HttpContext context, CancellationToken clientAborted, ILogger logger, string upstream, Exception exception)

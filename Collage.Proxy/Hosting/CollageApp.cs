@@ -272,7 +272,11 @@ public static class CollageApp
 
         // The slim builder leaves TLS out unless asked for.
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = server.InlineScheduling);
+        if (server.InlineScheduling)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -29,8 +29,9 @@ internal sealed partial class UpstreamProber(
                 break;
             }
 
-            health.Publish(results);
+            // Logged before published: whoever sees /readyz change can already find the reason in the log.
             LogChanges(results);
+            health.Publish(results);
             try
             {
                 await Task.Delay(options.ProbeInterval, timeProvider, stoppingToken);

@@ -31,9 +31,9 @@ public sealed record ServerOptions
     /// Whether Kestrel runs request code on the socket's I/O thread instead of queuing it to the thread pool
     /// (<c>SocketTransportOptions.UnsafePreferInlineScheduling</c>), and socket completions run inline too
     /// (<see cref="SocketCompletions"/>). Saves a thread wake-up per request and per blob chunk: about a quarter
-    /// of Collage's CPU per blob gigabyte on 2 cores (bench/FINDINGS.md). Default false: with it on, about one run
-    /// in five of the 1,000-aborted-downloads test left an upstream transfer running after its client had gone,
-    /// and Collage must never keep pulling for nobody.
+    /// of Collage's CPU per blob gigabyte on 2 cores (bench/FINDINGS.md). Default true. Request code must then
+    /// never block a thread (it does not: every upstream, token and log call is asynchronous); set false to go
+    /// back to Kestrel's thread-pool scheduling.
     /// </summary>
-    public bool InlineScheduling { get; init; }
+    public bool InlineScheduling { get; init; } = true;
 }

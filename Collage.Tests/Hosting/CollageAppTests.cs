@@ -258,19 +258,19 @@ public sealed class CollageAppTests : IDisposable
     }
 
     [Fact]
-    public async Task Build_Default_KeepsKestrelsThreadPoolScheduling()
+    public async Task Build_Default_SchedulesRequestsOnTheSocketThread()
     {
         await using var app = CollageApp.Build(Args(null));
 
-        app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling.Should().BeFalse();
+        app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling.Should().BeTrue();
     }
 
     [Fact]
-    public async Task Build_InlineSchedulingTrue_SchedulesRequestsOnTheSocketThread()
+    public async Task Build_InlineSchedulingFalse_KeepsKestrelsThreadPoolScheduling()
     {
-        await using var app = CollageApp.Build(Args(null, "--Server:InlineScheduling", "true"));
+        await using var app = CollageApp.Build(Args(null, "--Server:InlineScheduling", "false"));
 
-        app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling.Should().BeTrue();
+        app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling.Should().BeFalse();
     }
 
     [Fact]

@@ -36,7 +36,10 @@ internal sealed class UpstreamRequestTransform : RequestTransform
         {
             if (source.TryGetValue(name, out var values))
             {
-                target.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+                // One value is the usual case: add it as a string, without boxing StringValues as IEnumerable.
+                _ = values.Count == 1
+                    ? target.TryAddWithoutValidation(name, values.ToString())
+                    : target.TryAddWithoutValidation(name, (IEnumerable<string>)values);
             }
         }
 

@@ -53,7 +53,7 @@ internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogge
 
         CopyHeaders(upstreamResponse, response);
         var resolution = feature.Resolution;
-        var upstreamLink = upstreamResponse.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null;
+        var upstreamLink = upstreamResponse.Headers.NonValidated.TryGetValues("Link", out var links) ? links.ToString() : null;
         _ = MirrorNamespace.TryGet(httpContext.Request.Query, out var registryHost);
 
         if (isTagList)
@@ -104,11 +104,15 @@ internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogge
 
     private static void CopyHeaders(HttpResponseMessage upstreamResponse, HttpResponse response)
     {
+        // The values as the upstream sent them (NonValidated, as YARP's own copy): parsing ETag or Cache-Control
+        // into typed values only to print them again cost every request, and a proxy should not reformat them.
+        var headers = upstreamResponse.Headers.NonValidated;
+        var content = upstreamResponse.Content.Headers.NonValidated;
         foreach (var name in ForwardedHeaders.Response)
         {
-            if (upstreamResponse.Headers.TryGetValues(name, out var values) || upstreamResponse.Content.Headers.TryGetValues(name, out values))
+            if (headers.TryGetValues(name, out var values) || content.TryGetValues(name, out values))
             {
-                response.Headers[name] = values.ToArray();
+                response.Headers[name] = values.Count == 1 ? values.ToString() : values.ToArray();
             }
         }
 

@@ -12,10 +12,22 @@ internal static class LogFormat
 {
     public const string ConfigurationKey = "Logging:Console:FormatterName";
 
+    /// <summary>The console logger's setting for a full queue; Collage's default is <c>DropWrite</c>.</summary>
+    public const string QueueFullModeKey = "Logging:Console:QueueFullMode";
+
     private static readonly string[] Names = [ConsoleFormatterNames.Simple, ConsoleFormatterNames.Json, ConsoleFormatterNames.Systemd];
 
     public static void Configure(ILoggingBuilder logging, IConfiguration configuration)
     {
+        // A console whose reader stalls (a full pipe, a slow container runtime) must not stall the gateway: with the
+        // logger's default (Wait) every request's access-log line blocks once its queue is full, and with inline
+        // scheduling that blocks the socket threads themselves, /healthz included. Dropped lines are counted and
+        // reported by the logger once the console drains. An explicit setting wins.
+        if (string.IsNullOrEmpty(configuration[QueueFullModeKey]))
+        {
+            logging.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
+        }
+
         var name = configuration[ConfigurationKey];
         if (string.IsNullOrEmpty(name))
         {

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace Collage.Tests.Hosting;
@@ -271,6 +272,22 @@ public sealed class CollageAppTests : IDisposable
         await using var app = CollageApp.Build(Args(null, "--Server:InlineScheduling", "false"));
 
         app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Build_Default_DropsLogLinesRatherThanWaitForAStalledConsole()
+    {
+        await using var app = CollageApp.Build(Args(null));
+
+        app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.QueueFullMode.Should().Be(ConsoleLoggerQueueFullMode.DropWrite);
+    }
+
+    [Fact]
+    public async Task Build_QueueFullModeSet_KeepsTheOperatorsChoice()
+    {
+        await using var app = CollageApp.Build(Args(null, "--Logging:Console:QueueFullMode", "Wait"));
+
+        app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.QueueFullMode.Should().Be(ConsoleLoggerQueueFullMode.Wait);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Collage.Proxy.Observability;
 /// <summary>
 /// The console log format: <c>--log-format json</c>, <c>COLLAGE_LOG_FORMAT=json</c> or
 /// <c>Logging:Console:FormatterName=json</c> gives one JSON object per line (timestamps in UTC, ISO 8601),
-/// with every structured field of the access log as a property. Default: the simple text format.
+/// with every structured field of the access log as a property. Default: the simple text format. Also sets the
+/// console queue to drop lines rather than block requests when nobody reads the console.
 /// </summary>
 internal static class LogFormat
 {

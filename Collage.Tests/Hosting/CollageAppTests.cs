@@ -290,20 +290,14 @@ public sealed class CollageAppTests : IDisposable
         app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.QueueFullMode.Should().Be(ConsoleLoggerQueueFullMode.Wait);
     }
 
-    [Fact]
-    public void Build_InlineSchedulingNotBoolean_NamesKey()
+    [Theory]
+    [InlineData("Server:InlineScheduling", "sometimes")]
+    [InlineData("Telemetry:PlatformMetrics", "on")]
+    public void Build_SwitchNotBoolean_NamesKey(string key, string value)
     {
-        var act = () => CollageApp.Build(Args(null, "--Server:InlineScheduling", "sometimes"));
+        var act = () => CollageApp.Build(Args(null, $"--{key}", value));
 
-        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "Server:InlineScheduling").WithMessage("*'sometimes' is not a boolean*true or false*");
-    }
-
-    [Fact]
-    public void Build_PlatformMetricsNotBoolean_NamesKey()
-    {
-        var act = () => CollageApp.Build(Args(null, "--Telemetry:PlatformMetrics", "on"));
-
-        act.Should().Throw<CollageConfigException>().Where(e => e.Key == "Telemetry:PlatformMetrics").WithMessage("*'on' is not a boolean*");
+        act.Should().Throw<CollageConfigException>().Where(e => e.Key == key).WithMessage($"*'{value}' is not a boolean*true or false*");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http.Features;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
@@ -18,12 +19,11 @@ internal static class BaseEndpoint
     public static Task HandleAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var table = services.GetRequiredService<MountTableProvider>().Current;
-        var map = table.Select(context.Request.Host);
-        if (PassthroughChallenge.IsAllPassthrough(table, map) && !HasIssuedToken(context, map, services.GetRequiredService<IssuedTokens>()))
+        var feature = context.Features.GetRequiredFeature<RegistryRequestFeature>();
+        if (PassthroughChallenge.IsAllPassthrough(feature.Table, feature.Map) && !HasIssuedToken(context, feature.Map, services.GetRequiredService<IssuedTokens>()))
         {
             var publicUrl = services.GetRequiredService<PublicUrlResolver>();
-            context.Response.Headers.WWWAuthenticate = PassthroughChallenge.Bearer(publicUrl.Realm(context), publicUrl.Service(context), scope: null);
+            context.Response.Headers.WWWAuthenticate = PassthroughChallenge.Bearer(context, publicUrl, feature, scope: null);
             return new OciError(StatusCodes.Status401Unauthorized, "UNAUTHORIZED", "authentication required").WriteAsync(context);
         }
 

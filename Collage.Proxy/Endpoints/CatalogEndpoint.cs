@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Collage.Proxy.Registry;
+using Microsoft.AspNetCore.Http.Features;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Mirroring;
-using Collage.Transforms.Mounts;
 using Collage.Transforms.Registry;
 
 namespace Collage.Proxy.Endpoints;
@@ -13,17 +12,16 @@ namespace Collage.Proxy.Endpoints;
 /// </summary>
 internal static class CatalogEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, MountTableProvider tables, MountMapSelector selector, CatalogAggregator aggregator)
+    public static async Task HandleAsync(HttpContext context, CatalogAggregator aggregator)
     {
-        // The gateway middleware has already refused an invalid n.
-        _ = PageRequest.TryParse(context.Request.Query, out var page);
-        var names = await aggregator.ListAsync(selector.Select(tables.Current, context.Request), context.RequestAborted);
-        var (entries, more) = page.Apply(names);
+        // The front door chose the map and parsed the page (and refused an invalid n).
+        var feature = context.Features.GetRequiredFeature<RegistryRequestFeature>();
+        var names = await aggregator.ListAsync(feature.Table, feature.Map, context.RequestAborted);
+        var (entries, more) = feature.Page.Apply(names);
         if (more)
         {
             // The next page must come from the same vhost, so a mirror client's ns goes into the link.
-            _ = MirrorNamespace.TryGet(context.Request.Query, out var registryHost);
-            context.Response.Headers.Link = $"</v2/_catalog?{MirrorNamespace.AppendTo(page.NextQuery(entries[^1]), registryHost)}>; rel=\"next\"";
+            context.Response.Headers.Link = $"</v2/_catalog?{MirrorNamespace.AppendTo(feature.Page.NextQuery(entries[^1]), feature.MirrorRegistry)}>; rel=\"next\"";
         }
 
         using var buffer = new MemoryStream();

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Collage.Transforms.Mounts;
+using Microsoft.AspNetCore.Http.Features;
 using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
 
@@ -16,7 +16,7 @@ internal static class TokenEndpoint
 {
     public const string Path = PublicUrlResolver.TokenPath;
 
-    public static async Task HandleAsync(HttpContext context, MountTableProvider tables, TokenRelay relay)
+    public static async Task HandleAsync(HttpContext context, TokenRelay relay)
     {
         var request = context.Request;
         List<string> scopes = [];
@@ -56,7 +56,9 @@ internal static class TokenEndpoint
             };
         }
 
-        var result = await relay.RelayAsync(tables.Current.Select(request.Host), scopes, grant, context.RequestAborted);
+        // The front door chose the map, by the Host or by the ns that Collage's challenge put into this realm.
+        var feature = context.Features.GetRequiredFeature<RegistryRequestFeature>();
+        var result = await relay.RelayAsync(feature.Table, feature.Map, scopes, grant, context.RequestAborted);
 
         // RFC 6749 section 5.1: token answers must not be cached by anyone on the way.
         context.Response.Headers.CacheControl = "no-store";

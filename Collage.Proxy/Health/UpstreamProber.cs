@@ -22,8 +22,9 @@ internal sealed partial class UpstreamProber(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var upstreams = tables.Current.Upstreams;
-            var results = await Task.WhenAll(upstreams.Select(upstream => ProbeAsync(upstream, stoppingToken)));
+            // One table per round: a reload mid-round does not mix two tables' clients.
+            var table = tables.Current;
+            var results = await Task.WhenAll(table.Upstreams.Select(upstream => ProbeAsync(table, upstream, stoppingToken)));
             if (stoppingToken.IsCancellationRequested)
             {
                 break;
@@ -43,14 +44,14 @@ internal sealed partial class UpstreamProber(
         }
     }
 
-    internal async Task<UpstreamProbeResult> ProbeAsync(Upstream upstream, CancellationToken stoppingToken)
+    internal async Task<UpstreamProbeResult> ProbeAsync(MountTable table, Upstream upstream, CancellationToken stoppingToken)
     {
         using var timeout = new CancellationTokenSource(options.ProbeTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stoppingToken);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(upstream.BaseUri, "v2/"));
-            using var response = await clients.GetClient(upstream).SendAsync(request, linked.Token);
+            using var response = await clients.GetClient(table, upstream).SendAsync(request, linked.Token);
             var status = (int)response.StatusCode;
             return new UpstreamProbeResult(upstream.Authority, status < 500, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }

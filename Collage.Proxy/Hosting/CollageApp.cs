@@ -6,7 +6,7 @@ using Collage.Proxy.Configuration;
 using Collage.Proxy.Endpoints;
 using Collage.Proxy.Health;
 using Collage.Proxy.Observability;
-using Collage.Proxy.Registry;
+using Collage.Proxy.FrontDoor;
 using Collage.Proxy.Routing;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Configuration;
@@ -123,7 +123,7 @@ public static class CollageApp
         // Every upstream's client now, so a bad CA file stops start-up, not the first pull.
         app.Services.GetRequiredService<UpstreamClientFactory>().Prepare(table);
         app.UseMiddleware<RequestTelemetryMiddleware>();
-        app.UseMiddleware<RegistryGatewayMiddleware>();
+        app.UseMiddleware<FrontDoorMiddleware>();
         app.UseRouting();
         app.MapObservabilityEndpoints();
         app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
@@ -143,7 +143,6 @@ public static class CollageApp
         services.AddSingleton(new MountTableProvider(table));
         services.AddSingleton(Options.Create(http));
         services.AddSingleton<CatalogAggregator>();
-        services.AddSingleton<MountMapSelector>();
         services.AddUpstreamHandlers();
 
         var (routes, clusters) = ProxyConfigFactory.Create(table, http);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Collage.Transforms.Diagnostics;
-using Collage.Transforms.Mounts;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -9,13 +8,12 @@ namespace Collage.Proxy.Observability;
 /// <summary>
 /// Outermost middleware: counts the body bytes each response carries and, once the response is done, records
 /// <c>collage.requests</c> and <c>collage.response.body.size</c> and writes one access-log line. Labels come from the
-/// <see cref="RegistryRequestFeature"/> the gateway middleware set (vhost, mount, upstream, kind), so nothing is
+/// <see cref="RegistryRequestFeature"/> the front door set (vhost, mount, upstream, kind), so nothing is
 /// parsed twice; the probe and scrape endpoints are neither counted nor logged.
 /// </summary>
 internal sealed class RequestTelemetryMiddleware(
     RequestDelegate next,
     CollageMetrics metrics,
-    MountTableProvider tables,
     ILoggerFactory loggerFactory,
     TimeProvider timeProvider)
 {
@@ -53,23 +51,16 @@ internal sealed class RequestTelemetryMiddleware(
     private void Record(HttpContext context, long bytes, TimeSpan elapsed)
     {
         var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
+        // The front door's decisions, refused requests included; only paths outside /v2/ come without them.
         var feature = context.Features.Get<RegistryRequestFeature>();
-        string kind, vhost, name;
+        var kind = MetricTags.KindName(feature?.Kind ?? RegistryRequestKind.Unknown);
+        var vhost = feature?.Map.Name ?? None;
+        var name = feature?.Request?.Name is { Length: > 0 } requested ? requested : None;
         string? mount = null, upstream = null;
-        if (feature is not null)
+        if (feature?.Resolution is { } resolution)
         {
-            kind = MetricTags.KindName(feature.Request.Kind);
-            vhost = feature.Map.Name;
-            name = feature.Request.Name;
-            mount = MetricTags.MountName(feature.Resolution.Mount);
-            upstream = feature.Resolution.Upstream.Authority;
-        }
-        else
-        {
-            // Answered before or without a mount: /v2/, _catalog, and every error the gateway gave itself.
-            kind = MetricTags.KindOfPath(context.Request.Path.Value);
-            vhost = tables.Current.Select(context.Request.Host).Name;
-            name = None;
+            mount = MetricTags.MountName(resolution.Mount);
+            upstream = resolution.Upstream.Authority;
         }
 
         if (metrics.Requests.Enabled)

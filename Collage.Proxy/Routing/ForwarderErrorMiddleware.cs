@@ -1,5 +1,4 @@
 using Collage.Transforms.Registry;
-using Collage.Transforms.Rewriting;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Collage.Proxy.Routing;
@@ -20,15 +19,15 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
         }
 
         var feature = context.Features.Get<RegistryRequestFeature>();
-        var upstream = feature?.Resolution.Upstream.Authority ?? "?";
+        var upstream = feature?.Resolution?.Upstream.Authority ?? "?";
         if (IsClientGone(errorFeature.Error))
         {
             // The client hung up (YARP has cancelled the upstream request): routine, not an upstream failure.
-            LogClientGone(logger, errorFeature.Error, upstream, feature?.Request.Name ?? "?");
+            LogClientGone(logger, errorFeature.Error, upstream, feature?.Request?.Name ?? "?");
             return;
         }
 
-        LogForwardError(logger, errorFeature.Error, upstream, feature?.Request.Name ?? "?", Describe(errorFeature.Exception));
+        LogForwardError(logger, errorFeature.Error, upstream, feature?.Request?.Name ?? "?", Describe(errorFeature.Exception));
         if (context.Response.HasStarted)
         {
             // Mid-body: the only honest signal is an aborted response (the client's digest check fails).
@@ -39,8 +38,8 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
         var error = timedOut
             ? new OciError(StatusCodes.Status504GatewayTimeout, "UNAVAILABLE", "the upstream registry timed out")
             : new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry could not be reached");
+        // Whatever the upstream's half-answer set goes; the API version is added again as the headers go out.
         context.Response.Headers.Clear();
-        context.Response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
         await error.WriteAsync(context);
     }
 

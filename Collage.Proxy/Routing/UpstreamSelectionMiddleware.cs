@@ -7,7 +7,7 @@ namespace Collage.Proxy.Routing;
 
 /// <summary>
 /// Sends each repository request to the cluster of the upstream its mount names. Route matching cannot
-/// express "longest segment prefix within the host's vhost", so the gateway middleware resolves the
+/// express "longest segment prefix within the host's vhost", so the front door resolves the
 /// mount and this step reassigns the request to that upstream's cluster (YARP's documented way to pick
 /// a cluster at run time).
 /// </summary>
@@ -16,9 +16,9 @@ internal sealed class UpstreamSelectionMiddleware(RequestDelegate next, IProxySt
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.Get<RegistryRequestFeature>();
-        if (feature is null || !proxyState.TryGetCluster(feature.Resolution.Upstream.Id, out var cluster))
+        if (feature?.Resolution is not { } resolution || !proxyState.TryGetCluster(resolution.Upstream.Id, out var cluster))
         {
-            // The gateway middleware answers everything it does not resolve; a request without a
+            // The front door answers everything it does not resolve; a request without a
             // resolution here means the route table and the mount table disagree during a reload.
             return new OciError(StatusCodes.Status503ServiceUnavailable, "UNAVAILABLE", "the gateway is reloading its configuration; retry").WriteAsync(context);
         }

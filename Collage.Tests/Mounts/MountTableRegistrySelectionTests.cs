@@ -1,10 +1,14 @@
 using Collage.Transforms.Configuration;
 using Collage.Transforms.Mounts;
+using Microsoft.AspNetCore.Http;
 
 namespace Collage.Tests.Mounts;
 
 public sealed class MountTableRegistrySelectionTests
 {
+    // The Host of every request below: no vhost has it, so without a registry the global map answers.
+    private static readonly HostString Collage = new("collage.lan");
+
     private static MountTable Table(params string[] vhostKeys) => MountTableBuilder.Build(new CollageOptions
     {
         Mappings = TestMounts.Mappings("etcd=quay.io/coreos/etcd"),
@@ -18,12 +22,11 @@ public sealed class MountTableRegistrySelectionTests
     [InlineData("registry.production.lan", "registry.production.lan")]
     [InlineData("registry.production.lan:5000", "registry.production.lan:5000")]
     [InlineData("registry.production.lan:5001", "registry.production.lan")]
-    public void TrySelectRegistry_VhostOfThatName_IsSelected(string registryHost, string expectedMap)
+    public void Select_RegistryNamingAVhost_SelectsIt(string registryHost, string expectedMap)
     {
         var table = Table("quay.io", "registry.production.lan", "registry.production.lan:5000");
 
-        table.TrySelectRegistry(registryHost, out var map).Should().BeTrue();
-        map!.Name.Should().Be(expectedMap);
+        table.Select(Collage, registryHost).Name.Should().Be(expectedMap);
     }
 
     [Theory]
@@ -31,24 +34,21 @@ public sealed class MountTableRegistrySelectionTests
     [InlineData("index.docker.io")]
     [InlineData("registry-1.docker.io")]
     [InlineData("Docker.IO")]
-    public void TrySelectRegistry_AnyDockerHubName_FindsTheDockerHubVhostWhateverItsKey(string registryHost)
+    public void Select_AnyDockerHubName_FindsTheDockerHubVhostWhateverItsKey(string registryHost)
     {
         foreach (var key in new[] { "docker.io", "index.docker.io", "registry-1.docker.io" })
         {
-            Table(key, "quay.io").TrySelectRegistry(registryHost, out var map).Should().BeTrue($"vhost '{key}' is Docker Hub");
-            map!.Name.Should().Be(key);
+            Table(key, "quay.io").Select(Collage, registryHost).Name.Should().Be(key, $"vhost '{key}' is Docker Hub");
         }
     }
 
     [Fact]
-    public void TrySelectRegistry_BothDockerHubKeys_TheExactNameWins()
+    public void Select_BothDockerHubKeys_TheExactNameWins()
     {
         var table = Table("docker.io", "index.docker.io");
 
-        table.TrySelectRegistry("index.docker.io", out var map).Should().BeTrue();
-        map!.Name.Should().Be("index.docker.io");
-        table.TrySelectRegistry("docker.io", out map).Should().BeTrue();
-        map!.Name.Should().Be("docker.io");
+        table.Select(Collage, "index.docker.io").Name.Should().Be("index.docker.io");
+        table.Select(Collage, "docker.io").Name.Should().Be("docker.io");
     }
 
     [Theory]
@@ -58,12 +58,12 @@ public sealed class MountTableRegistrySelectionTests
     [InlineData("registry.production.lan:5000")]
     [InlineData("a/b")]
     [InlineData(":5000")]
-    public void TrySelectRegistry_NoVhostOfThatName_ReturnsFalse(string registryHost)
+    public void Select_RegistryNamingNoVhost_FallsBackToTheHost(string registryHost)
     {
         var table = Table("quay.io", "registry.production.lan:5001");
 
-        table.TrySelectRegistry(registryHost, out var map).Should().BeFalse();
-        map.Should().BeNull();
+        table.Select(Collage, registryHost).Name.Should().Be("global");
+        table.Select(new HostString("quay.io"), registryHost).Name.Should().Be("quay.io");
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class MountTableRegistrySelectionTests
         // The Host header names Collage itself; only ns names a registry, whose aliases Collage knows.
         var table = Table("docker.io");
 
-        table.Select(new Microsoft.AspNetCore.Http.HostString("index.docker.io")).Name.Should().Be("global");
-        table.Select(new Microsoft.AspNetCore.Http.HostString("docker.io")).Name.Should().Be("docker.io");
+        table.Select(new HostString("index.docker.io"), registryHost: null).Name.Should().Be("global");
+        table.Select(new HostString("docker.io"), registryHost: null).Name.Should().Be("docker.io");
     }
 }

@@ -17,11 +17,11 @@ internal sealed partial class CatalogAggregator(UpstreamClientFactory clients, I
     private const int MaxUpstreamPages = 100;
     private const int MaxPageBytes = 16 * 1024 * 1024;
 
-    /// <summary>The sorted local repository names visible through <paramref name="map"/>.</summary>
-    public async Task<IReadOnlyList<string>> ListAsync(MountMap map, CancellationToken cancellationToken)
+    /// <summary>The sorted local repository names visible through <paramref name="map"/> of <paramref name="table"/>.</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(MountTable table, MountMap map, CancellationToken cancellationToken)
     {
         var upstreams = map.Mounts.Select(m => m.Upstream).DistinctBy(u => u.Id).ToArray();
-        var catalogs = await Task.WhenAll(upstreams.Select(u => FetchAsync(u, cancellationToken)));
+        var catalogs = await Task.WhenAll(upstreams.Select(u => FetchAsync(table, u, cancellationToken)));
 
         var names = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < upstreams.Length; i++)
@@ -35,10 +35,10 @@ internal sealed partial class CatalogAggregator(UpstreamClientFactory clients, I
         return names.ToArray();
     }
 
-    private async Task<List<string>> FetchAsync(Upstream upstream, CancellationToken cancellationToken)
+    private async Task<List<string>> FetchAsync(MountTable table, Upstream upstream, CancellationToken cancellationToken)
     {
         var repositories = new List<string>();
-        var client = clients.GetClient(upstream);
+        var client = clients.GetClient(table, upstream);
         var next = new Uri(upstream.BaseUri, $"v2/_catalog?n={UpstreamPageSize}");
         try
         {

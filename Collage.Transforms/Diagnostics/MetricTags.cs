@@ -28,7 +28,7 @@ internal static class MetricTags
     private static readonly string[] KindNames = CreateKindNames();
     private static readonly object[] StatusValues = Enumerable.Range(0, 600).Select(code => (object)code).ToArray();
 
-    /// <summary><c>manifest</c>, <c>blob</c>, <c>tags</c>, <c>catalog</c>, <c>referrers</c>, <c>base</c> or <c>other</c>.</summary>
+    /// <summary><c>manifest</c>, <c>blob</c>, <c>tags</c>, <c>catalog</c>, <c>referrers</c>, <c>base</c>, <c>token</c> or <c>other</c>.</summary>
     public static string KindName(RegistryRequestKind kind) => (uint)kind < (uint)KindNames.Length ? KindNames[(int)kind] : "other";
 
     /// <summary>The kind of a registry API path (local or upstream names alike), by its endpoint suffix.</summary>
@@ -56,7 +56,7 @@ internal static class MetricTags
 
     private static string[] CreateKindNames()
     {
-        var names = new string[(int)RegistryRequestKind.Referrers + 1];
+        var names = new string[(int)RegistryRequestKind.Token + 1];
         names[(int)RegistryRequestKind.Unknown] = "other";
         names[(int)RegistryRequestKind.Base] = "base";
         names[(int)RegistryRequestKind.Catalog] = "catalog";
@@ -64,6 +64,7 @@ internal static class MetricTags
         names[(int)RegistryRequestKind.Blob] = "blob";
         names[(int)RegistryRequestKind.Tags] = "tags";
         names[(int)RegistryRequestKind.Referrers] = "referrers";
+        names[(int)RegistryRequestKind.Token] = TokenKind;
         return names;
     }
 }

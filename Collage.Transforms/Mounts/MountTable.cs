@@ -44,18 +44,32 @@ internal sealed class MountTable
     public IReadOnlyDictionary<string, UpstreamOptions> UpstreamOptions { get; }
 
     /// <summary>
-    /// The map for a request's Host: a vhost key with a port matches only that port, one without a port
-    /// matches any port; case is ignored; a host no vhost matches gets the global mappings.
+    /// The map a request sees; the one way to choose one. A mirror client's registry host (containerd's <c>ns</c>
+    /// query parameter, <paramref name="registryHost"/>) picks the vhost of that name, with Docker Hub's names as
+    /// one: <c>ns=docker.io</c> finds a vhost keyed <c>docker.io</c>, <c>index.docker.io</c> or
+    /// <c>registry-1.docker.io</c>. Otherwise, or when no vhost has that name, the Host picks: a vhost key with a port
+    /// matches only that port, one without a port matches any port, case is ignored, and a host no vhost matches
+    /// gets the global mappings.
     /// </summary>
-    public MountMap Select(Microsoft.AspNetCore.Http.HostString host) => TryFind(host, out var map) ? map : Global;
+    public MountMap Select(Microsoft.AspNetCore.Http.HostString host, string? registryHost) => Select(host, registryHost, out _);
 
-    /// <summary>
-    /// The vhost named by a mirror client's registry host (containerd's <c>ns</c> query parameter), by the
-    /// same rules as <see cref="Select"/>, and with Docker Hub's names as one: <c>ns=docker.io</c> finds a
-    /// vhost keyed <c>docker.io</c>, <c>index.docker.io</c> or <c>registry-1.docker.io</c>. False when no
-    /// vhost has that name; the caller falls back to the Host.
-    /// </summary>
-    public bool TrySelectRegistry(string registryHost, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MountMap? map)
+    /// <inheritdoc cref="Select(Microsoft.AspNetCore.Http.HostString, string?)"/>
+    /// <param name="host">The request's Host.</param>
+    /// <param name="registryHost">The registry a mirror client named, or null.</param>
+    /// <param name="byRegistry">Whether <paramref name="registryHost"/> chose the map (false: the Host did).</param>
+    public MountMap Select(Microsoft.AspNetCore.Http.HostString host, string? registryHost, out bool byRegistry)
+    {
+        MountMap? named = null;
+        byRegistry = registryHost is not null && TrySelectRegistry(registryHost, out named);
+        if (byRegistry)
+        {
+            return named!;
+        }
+
+        return TryFind(host, out var map) ? map : Global;
+    }
+
+    private bool TrySelectRegistry(string registryHost, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MountMap? map)
     {
         var host = new Microsoft.AspNetCore.Http.HostString(registryHost);
         if (TryFind(host, out map))

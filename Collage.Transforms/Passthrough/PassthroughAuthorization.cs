@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Collage.Transforms.Mounts;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,9 +16,9 @@ internal static class PassthroughAuthorization
     /// <summary>Adds the client's Bearer token to <paramref name="proxyRequest"/> when it was issued for its upstream.</summary>
     public static void Forward(HttpContext context, RegistryRequestFeature feature, HttpRequestMessage proxyRequest)
     {
-        if (context.RequestServices?.GetService<MountTableProvider>() is not { } tables
-            || !PassthroughChallenge.IsPassthrough(tables.Current, feature.Resolution.Upstream)
-            || context.RequestServices.GetService<IssuedTokens>() is not { } issued
+        var upstream = feature.Resolved.Upstream;
+        if (!PassthroughChallenge.IsPassthrough(feature.Table, upstream)
+            || context.RequestServices?.GetService<IssuedTokens>() is not { } issued
             || !AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization.ToString(), out var authorization)
             || !string.Equals(authorization.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
             || authorization.Parameter is not { Length: > 0 } token)
@@ -29,7 +28,7 @@ internal static class PassthroughAuthorization
 
         // Any other token (one for another upstream, a forged one) stays here; the upstream's 401 then sends
         // the client for a token of the right scope.
-        if (issued.IsIssuedFor(token, feature.Resolution.Upstream.Id))
+        if (issued.IsIssuedFor(token, upstream.Id))
         {
             proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
@@ -41,14 +40,13 @@ internal static class PassthroughAuthorization
     /// </summary>
     public static void Challenge(HttpContext context, RegistryRequestFeature feature)
     {
-        if (context.RequestServices?.GetService<MountTableProvider>() is not { } tables
-            || !PassthroughChallenge.IsPassthrough(tables.Current, feature.Resolution.Upstream)
-            || context.RequestServices.GetService<PublicUrlResolver>() is not { } publicUrl)
+        if (!PassthroughChallenge.IsPassthrough(feature.Table, feature.Resolved.Upstream)
+            || context.RequestServices?.GetService<PublicUrlResolver>() is not { } publicUrl)
         {
             return;
         }
 
         context.Response.Headers[HeaderNames.WWWAuthenticate] = PassthroughChallenge.Bearer(
-            publicUrl.Realm(context), publicUrl.Service(context), $"repository:{feature.Request.Name}:pull");
+            context, publicUrl, feature, $"repository:{feature.ResolvedRequest.Name}:pull");
     }
 }

@@ -1,5 +1,8 @@
 using Collage.Transforms.Configuration;
+using Collage.Transforms.Mirroring;
 using Collage.Transforms.Mounts;
+using Collage.Transforms.Registry;
+using Microsoft.AspNetCore.Http;
 
 namespace Collage.Transforms.Passthrough;
 
@@ -13,6 +16,14 @@ internal static class PassthroughChallenge
     /// <summary>Whether every mount of <paramref name="map"/> is pass-through (and there is at least one).</summary>
     public static bool IsAllPassthrough(MountTable table, MountMap map) =>
         map.Mounts.Count > 0 && map.Mounts.All(m => IsPassthrough(table, m.Upstream));
+
+    /// <summary>
+    /// Collage's challenge for a request the front door decided on: the realm is Collage's token endpoint with the
+    /// mirror client's <c>ns</c>, so the token request selects the same vhost as the request that was refused (a
+    /// realm without it would resolve the scopes in the Host's map, which may not mount the name at all).
+    /// </summary>
+    public static string Bearer(HttpContext context, PublicUrlResolver publicUrl, RegistryRequestFeature feature, string? scope) =>
+        Bearer(MirrorNamespace.AddToUri(publicUrl.Realm(context), feature.MirrorRegistry), publicUrl.Service(context), scope);
 
     /// <summary>
     /// <c>Bearer realm="...",service="..."[,scope="..."]</c>. The values are URLs, host names and repository names,

@@ -19,15 +19,17 @@ namespace Collage.Transforms.Passthrough;
 /// (realm, service, scope, keyed hash of the client's credentials) and remembered as issued for their upstream.
 /// </summary>
 internal sealed partial class TokenRelay(
-    MountTableProvider tables,
     UpstreamClientFactory clients,
     TokenCache cache,
     IssuedTokens issued,
     ILogger<TokenRelay> logger)
 {
-    public async Task<TokenRelayResult> RelayAsync(MountMap map, IReadOnlyList<string> scopes, ClientGrant grant, CancellationToken cancellationToken)
+    /// <summary>
+    /// Relays a token request whose local <paramref name="scopes"/> are resolved in <paramref name="map"/> of
+    /// <paramref name="table"/>, both as the front door chose them for this request.
+    /// </summary>
+    public async Task<TokenRelayResult> RelayAsync(MountTable table, MountMap map, IReadOnlyList<string> scopes, ClientGrant grant, CancellationToken cancellationToken)
     {
-        var table = tables.Current;
         var byUpstream = UpstreamScopes.Map(table, map, scopes);
         if (byUpstream.Count == 0)
         {
@@ -51,7 +53,7 @@ internal sealed partial class TokenRelay(
         var realms = new Dictionary<Upstream, BearerRealm>();
         foreach (var upstream in byUpstream.Keys)
         {
-            var realm = await LearnRealmAsync(upstream, cancellationToken).ConfigureAwait(false);
+            var realm = await LearnRealmAsync(table, upstream, cancellationToken).ConfigureAwait(false);
             if (realm is null)
             {
                 return TokenRelayResult.Fail(new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry did not name a token server"));
@@ -70,7 +72,7 @@ internal sealed partial class TokenRelay(
         var target = realms.Values.First();
         var upstreamScopes = byUpstream.Values.SelectMany(s => s).Distinct().ToList();
         var key = new TokenCacheKey(target.Realm, target.Service, upstreamScopes.Count == 0 ? null : string.Join(' ', upstreamScopes), grant.IsAnonymous ? null : UpstreamCredential.Compute(grant.Secret));
-        var client = clients.GetClient(byUpstream.Keys.First());
+        var client = clients.GetClient(table, byUpstream.Keys.First());
 
         TokenResponse token;
         try
@@ -109,7 +111,7 @@ internal sealed partial class TokenRelay(
     /// The realm and service an upstream's Bearer challenge names; asks its <c>/v2/</c> once, anonymously,
     /// when no challenge has been seen yet. Null when the upstream does not challenge with Bearer.
     /// </summary>
-    private async Task<BearerRealm?> LearnRealmAsync(Upstream upstream, CancellationToken cancellationToken)
+    private async Task<BearerRealm?> LearnRealmAsync(MountTable table, Upstream upstream, CancellationToken cancellationToken)
     {
         var origin = upstream.BaseUri.GetLeftPart(UriPartial.Authority);
         if (cache.TryGetRealm(origin, out var known))
@@ -122,7 +124,7 @@ internal sealed partial class TokenRelay(
         using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(upstream.BaseUri, "v2/"));
         try
         {
-            using var response = await clients.GetClient(upstream).SendAsync(probe, timeout.Token).ConfigureAwait(false);
+            using var response = await clients.GetClient(table, upstream).SendAsync(probe, timeout.Token).ConfigureAwait(false);
             var bearer = AuthenticationChallengeParser.Parse(response.Headers).FirstOrDefault(c => c.IsBearer);
             if (bearer is null || !bearer.TryGetParameter("realm", out var realm)
                 || !Uri.TryCreate(realm, UriKind.Absolute, out var realmUri) || realmUri.Scheme is not ("http" or "https") || realmUri.UserInfo.Length > 0)

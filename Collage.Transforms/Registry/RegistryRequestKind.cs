@@ -23,4 +23,7 @@ public enum RegistryRequestKind
 
     /// <summary><c>/v2/&lt;name&gt;/referrers/&lt;digest&gt;</c> (end-12a).</summary>
     Referrers,
+
+    /// <summary><c>/v2/token</c>: Collage's own token endpoint for pass-through upstreams, not a spec endpoint.</summary>
+    Token,
 }

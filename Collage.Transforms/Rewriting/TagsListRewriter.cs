@@ -26,19 +26,19 @@ internal static class TagsListRewriter
             return;
         }
 
-        _ = PageRequest.TryParse(httpContext.Request.Query, out var page);
+        var page = feature.Page;
         var (entries, more) = page.Apply(tags);
-        var localName = feature.Request.Name;
+        var localName = feature.ResolvedRequest.Name;
         var response = httpContext.Response;
         // The next page must come from the same vhost, so a mirror client's ns goes into the link.
-        _ = MirrorNamespace.TryGet(httpContext.Request.Query, out var registryHost);
+        var registryHost = feature.MirrorRegistry;
         if (more)
         {
             response.Headers.Link = $"</v2/{localName}/tags/list?{MirrorNamespace.AppendTo(page.NextQuery(entries[^1]), registryHost)}>; rel=\"next\"";
         }
         else if (upstreamLink is not null && entries.Count > 0)
         {
-            var rewritten = LinkRewriter.RewriteLinkHeader(upstreamLink, feature.Resolution.Upstream, feature.Resolution.UpstreamName, localName, registryHost);
+            var rewritten = LinkRewriter.RewriteLinkHeader(upstreamLink, feature.Resolved.Upstream, feature.Resolved.UpstreamName, localName, registryHost);
             if (rewritten is not null)
             {
                 response.Headers.Link = rewritten;

@@ -32,7 +32,7 @@ internal sealed class UpstreamRequestTransform : RequestTransform
 
         var source = context.HttpContext.Request.Headers;
         var target = context.ProxyRequest.Headers;
-        foreach (var name in ForwardedHeaders.Request)
+        foreach (var name in RegistryHeaders.Request)
         {
             if (source.TryGetValue(name, out var values))
             {

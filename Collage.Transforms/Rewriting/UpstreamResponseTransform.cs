@@ -1,4 +1,3 @@
-using Collage.Transforms.Mirroring;
 using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
@@ -33,17 +32,16 @@ internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogge
             // invalid framing; a proxy MUST discard it and answer 502. SocketsHttpHandler would read it to the
             // close, which could hand the client a body that ends cleanly short.
             context.SuppressResponseBody = true;
-            httpContext.Response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
             await new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry sent a malformed response").WriteAsync(httpContext);
             return;
         }
 
         var feature = httpContext.Features.GetRequiredFeature<RegistryRequestFeature>();
+        var request = feature.ResolvedRequest;
         var status = (int)upstreamResponse.StatusCode;
-        var isTagList = feature.Request.Kind == RegistryRequestKind.Tags && status == StatusCodes.Status200OK;
+        var isTagList = request.Kind == RegistryRequestKind.Tags && status == StatusCodes.Status200OK;
         context.SuppressResponseBody = status >= 400 || isTagList;
         var response = httpContext.Response;
-        response.Headers[ForwardedHeaders.ApiVersion] = ForwardedHeaders.ApiVersionValue;
 
         if (status >= 400)
         {
@@ -52,9 +50,9 @@ internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogge
         }
 
         CopyHeaders(upstreamResponse, response);
-        var resolution = feature.Resolution;
+        var resolution = feature.Resolved;
         var upstreamLink = upstreamResponse.Headers.NonValidated.TryGetValues("Link", out var links) ? links.ToString() : null;
-        _ = MirrorNamespace.TryGet(httpContext.Request.Query, out var registryHost);
+        var registryHost = feature.MirrorRegistry;
 
         if (isTagList)
         {
@@ -71,25 +69,25 @@ internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogge
         }
 
         if (upstreamLink is not null
-            && LinkRewriter.RewriteLinkHeader(upstreamLink, resolution.Upstream, resolution.UpstreamName, feature.Request.Name, registryHost) is { } link)
+            && LinkRewriter.RewriteLinkHeader(upstreamLink, resolution.Upstream, resolution.UpstreamName, request.Name, registryHost) is { } link)
         {
             response.Headers.Link = link;
         }
 
         if (upstreamResponse.Headers.Location is { } location
-            && LinkRewriter.RewriteUri(location.OriginalString, resolution.Upstream, resolution.UpstreamName, feature.Request.Name, registryHost) is { } local)
+            && LinkRewriter.RewriteUri(location.OriginalString, resolution.Upstream, resolution.UpstreamName, request.Name, registryHost) is { } local)
         {
             response.Headers.Location = local;
         }
 
         // A CDN's answer carries no Docker-Content-Digest; clients rely on it (spec: "Pulling blobs"),
         // and the digest is the blob's name, so it is known without reading a byte.
-        if (feature.Request.Kind == RegistryRequestKind.Blob && !response.Headers.ContainsKey(ForwardedHeaders.DockerContentDigest))
+        if (request.Kind == RegistryRequestKind.Blob && !response.Headers.ContainsKey(RegistryHeaders.DockerContentDigest))
         {
-            response.Headers[ForwardedHeaders.DockerContentDigest] = feature.Request.Reference;
+            response.Headers[RegistryHeaders.DockerContentDigest] = request.Reference;
         }
 
-        if (feature.Request.Kind == RegistryRequestKind.Blob && !HttpMethods.IsHead(httpContext.Request.Method))
+        if (request.Kind == RegistryRequestKind.Blob && !HttpMethods.IsHead(httpContext.Request.Method))
         {
             context.SuppressResponseBody = true;
             await BlobBodyCopier.CopyAsync(upstreamResponse.Content, httpContext, activityTimeout, logger, resolution.Upstream.Authority);
@@ -108,7 +106,7 @@ internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogge
         // into typed values only to print them again cost every request, and a proxy should not reformat them.
         var headers = upstreamResponse.Headers.NonValidated;
         var content = upstreamResponse.Content.Headers.NonValidated;
-        foreach (var name in ForwardedHeaders.Response)
+        foreach (var name in RegistryHeaders.Response)
         {
             if (headers.TryGetValues(name, out var values) || content.TryGetValues(name, out values))
             {
@@ -134,7 +132,7 @@ internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogge
         var body = HttpMethods.IsHead(context.HttpContext.Request.Method)
             ? null
             : await BoundedContent.ReadAsync(upstreamResponse.Content, MaxErrorBodyBytes, context.HttpContext.RequestAborted);
-        var error = UpstreamErrorMapper.Map(status, feature.Request, body);
+        var error = UpstreamErrorMapper.Map(status, feature.ResolvedRequest, body);
         if (status == StatusCodes.Status416RangeNotSatisfiable && upstreamResponse.Content.Headers.ContentRange is { } range)
         {
             context.HttpContext.Response.Headers.ContentRange = range.ToString();

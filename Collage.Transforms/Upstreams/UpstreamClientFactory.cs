@@ -69,9 +69,12 @@ internal sealed class UpstreamClientFactory(
             ? client
             : throw new InvalidOperationException($"No client was prepared for cluster '{context.ClusterId}'.");
 
-    /// <summary>The client of <paramref name="upstream"/> under the table in force.</summary>
-    public HttpMessageInvoker GetClient(Upstream upstream) =>
-        _clients.TryGetValue(UpstreamClientKey.For(upstream, tables.Current, httpOptions.Value), out var client)
+    /// <summary>
+    /// The client of <paramref name="upstream"/> under <paramref name="table"/>: the table the request (or the probe
+    /// round) started with, never a second read of the table in force.
+    /// </summary>
+    public HttpMessageInvoker GetClient(MountTable table, Upstream upstream) =>
+        _clients.TryGetValue(UpstreamClientKey.For(upstream, table, httpOptions.Value), out var client)
             ? client
             : throw new InvalidOperationException($"No client was prepared for upstream '{upstream.Authority}'.");
 

@@ -16,6 +16,12 @@ internal static class TokenEndpoint
 {
     public const string Path = PublicUrlResolver.TokenPath;
 
+    /// <summary>
+    /// The largest OAuth 2.0 form read. A password or refresh-token grant with its scopes is well under 1 KiB; the
+    /// cap is generous for long refresh tokens and many scopes.
+    /// </summary>
+    public const long MaxFormBytes = 16 * 1024;
+
     public static async Task HandleAsync(HttpContext context, TokenRelay relay)
     {
         var request = context.Request;
@@ -27,6 +33,13 @@ internal static class TokenEndpoint
             {
                 await new OciError(StatusCodes.Status400BadRequest, "UNSUPPORTED", "the token endpoint takes an application/x-www-form-urlencoded POST").WriteAsync(context);
                 return;
+            }
+
+            // The one body Collage reads: Kestrel's limit is 0 for everything else (writes are refused unread), so
+            // without this containerd's OAuth POST got 413 and its pull failed.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxFormBytes;
             }
 
             var form = await request.ReadFormAsync(context.RequestAborted);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Collage.Tests.Common;
 using Collage.Tests.Functional.Authentication;
 using Collage.Tests.Functional.Infrastructure;
+using Collage.Transforms.Authentication;
 using Microsoft.AspNetCore.Http;
 
 namespace Collage.Tests.Functional.Credentials;
@@ -169,6 +170,56 @@ public sealed class PassthroughTests : IAsyncLifetime
         check.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var loggedIn = await vhost.SendAsync(check);
         loggedIn.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task MirrorClient_NsSelectsPassthroughVhost_ChallengeRealmCarriesNs_TokenAndPullSucceed()
+    {
+        // containerd through hosts.toml: the Host is Collage's global one, ns names the registry (here the vhost
+        // 127.0.0.2, whose root mount is pass-through upstream a). The global map does not mount team/app at all.
+        using var refused = await _collage.Client.GetAsync("/v2/team/app/manifests/v1?ns=127.0.0.2");
+
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var challenge = AuthenticationChallengeParser.Parse(refused.Headers).Should().ContainSingle().Subject;
+        challenge.TryGetParameter("realm", out var realm).Should().BeTrue();
+        realm.Should().Be($"{_collage.BaseUri}v2/token?ns=127.0.0.2");
+        challenge.TryGetParameter("scope", out var scope).Should().BeTrue();
+        scope.Should().Be("repository:team/app:pull");
+
+        // As containerd and docker build the token request: the realm's own query kept, service and scope added.
+        challenge.TryGetParameter("service", out var service).Should().BeTrue();
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, $"{realm}&service={Uri.EscapeDataString(service!)}&scope={Uri.EscapeDataString(scope!)}");
+        tokenRequest.Headers.Authorization = new AuthenticationHeaderValue("Basic", ClientBasic);
+        using var tokenResponse = await _collage.Client.SendAsync(tokenRequest);
+        tokenResponse.StatusCode.Should().Be(HttpStatusCode.OK, await tokenResponse.Content.ReadAsStringAsync());
+        var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        _tokensA.Requests.Should().ContainSingle().Which.Query["scope"].ToString().Should().Be("repository:team/app:pull");
+
+        using var pulled = await SendAsync("/v2/team/app/manifests/v1?ns=127.0.0.2", token);
+        pulled.StatusCode.Should().Be(HttpStatusCode.OK);
+        _a.Requests.Should().Contain(r => r.Header("Authorization") == "Bearer " + token && r.Path == "/v2/team/app/manifests/v1");
+    }
+
+    [Fact]
+    public async Task MirrorClient_OAuthPostToRealmWithNs_SelectsTheSameVhost()
+    {
+        // containerd's OAuth 2.0 form goes to the realm URL as given, its query included.
+        using var form = new HttpRequestMessage(HttpMethod.Post, "/v2/token?ns=127.0.0.2")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "password",
+                ["username"] = "alice",
+                ["password"] = "client-secret",
+                ["service"] = _collage.BaseUri.Authority,
+                ["scope"] = "repository:team/app:pull",
+            }),
+        };
+
+        using var response = await _collage.Client.SendAsync(form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        _tokensA.Requests.Should().ContainSingle();
     }
 
     [Fact]

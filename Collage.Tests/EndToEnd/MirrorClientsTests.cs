@@ -77,7 +77,7 @@ public sealed class MirrorClientsTests(MirrorClientsFixture fixture, ITestOutput
     {
         // The mirror is 127.0.0.1, a Host no vhost matches (and the global map is empty): only ns can find caasp.
         using var hosts = TempDirectory.Create("hosts-d");
-        var hostsDir = await WriteHostsTomlAsync(hosts, ProductionRegistry, $"https://{ProductionRegistry}", $"http://127.0.0.1:{fixture.Port}");
+        var hostsDir = await WriteHostsTomlAsync(hosts, ProductionRegistry, $"http://127.0.0.1:{fixture.Port}");
         var before = fixture.Registry.AccessLog.Count;
 
         var pull = await fixture.Containerd.PullAsync($"{ProductionRegistry}/caasp/velum:2.0", hostsDir, ResolverDebug, "--plain-http");
@@ -102,7 +102,7 @@ public sealed class MirrorClientsTests(MirrorClientsFixture fixture, ITestOutput
     {
         // Host localhost is a vhost without a root mount: library/alpine resolves only in the vhost ns names.
         using var hosts = TempDirectory.Create("hosts-d");
-        var hostsDir = await WriteHostsTomlAsync(hosts, "docker.io", "https://registry-1.docker.io", $"http://localhost:{fixture.Port}");
+        var hostsDir = await WriteHostsTomlAsync(hosts, "docker.io", $"http://localhost:{fixture.Port}");
 
         var pull = await fixture.Containerd.PullAsync("docker.io/library/alpine:latest", hostsDir, ResolverDebug);
         output.WriteLine($"ctr pull docker.io through hosts.toml mirror: {pull.Elapsed.TotalSeconds:F2} s");
@@ -140,14 +140,15 @@ public sealed class MirrorClientsTests(MirrorClientsFixture fixture, ITestOutput
     }
 
     /// <summary>
-    /// <c>DIR/REGISTRY/hosts.toml</c> (containerd docs/hosts.md): <paramref name="mirror"/> first for pull and resolve;
-    /// <paramref name="server"/> is only the fallback, never reached when the mirror answers.
+    /// <c>DIR/REGISTRY/hosts.toml</c> (containerd docs/hosts.md): <paramref name="mirror"/> first for pull and resolve.
+    /// The fallback server is a closed loopback port, not the registry: were the mirror to fail, ctr would otherwise
+    /// look the registry's name up in DNS, outside this machine.
     /// </summary>
-    private static async Task<string> WriteHostsTomlAsync(TempDirectory directory, string registry, string server, string mirror)
+    private static async Task<string> WriteHostsTomlAsync(TempDirectory directory, string registry, string mirror)
     {
         Directory.CreateDirectory(directory.Combine(registry));
         await File.WriteAllTextAsync(directory.Combine(registry, "hosts.toml"), $"""
-            server = "{server}"
+            server = "http://127.0.0.1:1"
 
             [host."{mirror}"]
               capabilities = ["pull", "resolve"]

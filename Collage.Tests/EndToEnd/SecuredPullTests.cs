@@ -132,6 +132,42 @@ public sealed class SecuredPullTests(SecuredRegistriesFixture fixture)
         collage.Logs.All.Should().NotContain(wrong);
     }
 
+    [Fact]
+    public async Task Passthrough_CtrThroughHostsTomlMirror_NsSelectsThePassthroughVhostAndTheUserGetsATokenForIt()
+    {
+        // containerd as a node mirror client: the Host is Collage's (whose global map mounts nothing), ns names the
+        // registry, and the realm of Collage's challenge must keep that ns, or the token endpoint looks in the wrong
+        // map. ctr --user speaks the OAuth 2.0 POST form to the realm. The fallback server is a closed loopback port:
+        // were the mirror to fail, ctr must not look the registry's name up in DNS.
+        const string registry = "registry.production.lan";
+        await using var collage = await CollageServer.StartAsync(new
+        {
+            mappings = new Dictionary<string, string>(),
+            vhosts = new Dictionary<string, object>
+            {
+                [registry] = new { mappings = new Dictionary<string, string> { ["/"] = $"http://{fixture.TokenRegistry.HostPort}/team" } },
+            },
+            upstreams = new Dictionary<string, object> { [fixture.TokenRegistry.HostPort] = new { auth = "passthrough" } },
+        });
+        await using var containerd = await ContainerdDaemon.StartAsync();
+        using var hosts = TempDirectory.Create("hosts-pass");
+        Directory.CreateDirectory(hosts.Combine(registry));
+        await File.WriteAllTextAsync(hosts.Combine(registry, "hosts.toml"), $$"""
+            server = "http://127.0.0.1:1"
+
+            [host."http://127.0.0.1:{{collage.BaseUri.Port}}"]
+              capabilities = ["pull", "resolve"]
+            """);
+        var before = fixture.TokenServer.Requests.Count;
+
+        await containerd.PullAsync($"{registry}/app:{SecuredRegistriesFixture.Tag}", hosts.Path, null, "--plain-http", "--user", fixture.User.ColonSeparated);
+
+        (await containerd.ImageNamesAsync()).Should().Contain($"{registry}/app:{SecuredRegistriesFixture.Tag}");
+        var relayed = fixture.TokenServer.Requests.Skip(before).ToList();
+        relayed.Should().NotBeEmpty().And.OnlyContain(r => r.Method == "POST", "ctr with --user sends the OAuth 2.0 password grant");
+        collage.Logs.All.Should().NotContain(fixture.User.Password);
+    }
+
     private Task<CollageServer> PassthroughCollageAsync() => CollageServer.StartAsync(new
     {
         mappings = new Dictionary<string, string> { ["token"] = $"http://{fixture.TokenRegistry.HostPort}/team" },

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Http.Features;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Collage.Proxy.Endpoints;
 

@@ -1,8 +1,7 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Mirroring;
 using Collage.Transforms.Registry;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Collage.Proxy.Endpoints;
 
@@ -24,25 +23,12 @@ internal static class CatalogEndpoint
             context.Response.Headers.Link = $"</v2/_catalog?{MirrorNamespace.AppendTo(feature.Page.NextQuery(entries[^1]), feature.MirrorRegistry)}>; rel=\"next\"";
         }
 
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("repositories");
-            foreach (var name in entries)
-            {
-                json.WriteStringValue(name);
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
+        var body = JsonNameList.Write(name: null, "repositories", entries);
         context.Response.ContentType = "application/json";
-        context.Response.ContentLength = buffer.Length;
+        context.Response.ContentLength = body.Length;
         if (!HttpMethods.IsHead(context.Request.Method))
         {
-            await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
         }
     }
 }

@@ -197,4 +197,20 @@ public sealed class RegistryRequestParserTests
     {
         new RegistryRequest(kind, "etcd", reference).PathFor("coreos/etcd").Should().Be(expected);
     }
+
+    [Theory]
+    [InlineData("/v2/etcd/manifests/bad tag", RegistryRequestKind.Manifest, "etcd")]
+    [InlineData("/v2/etcd/blobs/sha256:0123", RegistryRequestKind.Blob, "etcd")]
+    [InlineData("/v2/Etcd/manifests/latest", RegistryRequestKind.Manifest, null)]
+    [InlineData("/v2/a/../b/tags/list", RegistryRequestKind.Tags, null)]
+    [InlineData("/v2/a/uploads/x", RegistryRequestKind.Unknown, null)]
+    public void Parse_RefusedTarget_StillNamesTheEndpointAndAValidName(string target, RegistryRequestKind kind, string? name)
+    {
+        var parsed = RegistryRequestParser.Parse(target);
+
+        parsed.Request.Should().BeNull();
+        parsed.Error.Should().NotBeNull();
+        parsed.Kind.Should().Be(kind, "a refused request is still counted as the endpoint it asked for");
+        parsed.Name.Should().Be(name);
+    }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Collage.Transforms.Mounts;
+using Collage.Transforms.Registry;
 using Collage.Transforms.Rewriting;
 using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.Logging;
@@ -54,7 +54,7 @@ internal sealed partial class CatalogAggregator(UpstreamClientFactory clients, I
                 }
 
                 var body = await BoundedContent.ReadAsync(response.Content, MaxPageBytes, cancellationToken);
-                if (body is null || !TryRead(body, repositories))
+                if (body is null || !JsonNameList.TryRead(body, "repositories", repositories))
                 {
                     LogCatalogInvalid(logger, upstream.Authority);
                     return repositories;
@@ -80,48 +80,16 @@ internal sealed partial class CatalogAggregator(UpstreamClientFactory clients, I
 
         // Link: </v2/_catalog?last=x&n=1000>; rel="next" (distribution). Only a link back into the same
         // upstream's catalog is followed: a response must not make Collage call another host.
-        var link = links.First();
-        var open = link.IndexOf('<');
-        var close = link.IndexOf('>');
-        if (open < 0 || close <= open)
+        if (LinkHeader.Parse(links.First()).FirstOrDefault() is not { Target: { } target })
         {
             return null;
         }
 
-        return Uri.TryCreate(upstream.BaseUri, link[(open + 1)..close], out var uri)
+        return Uri.TryCreate(upstream.BaseUri, target, out var uri)
             && uri.Authority == upstream.BaseUri.Authority && uri.Scheme == upstream.BaseUri.Scheme
             && uri.AbsolutePath == "/v2/_catalog"
             ? uri
             : null;
-    }
-
-    private static bool TryRead(byte[] body, List<string> repositories)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            if (document.RootElement.TryGetProperty("repositories", out var array) && array.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var entry in array.EnumerateArray())
-                {
-                    if (entry.ValueKind == JsonValueKind.String)
-                    {
-                        repositories.Add(entry.GetString()!);
-                    }
-                }
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upstream {Upstream} refused its catalog (status {Status}); left out of _catalog")]

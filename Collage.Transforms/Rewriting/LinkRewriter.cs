@@ -49,36 +49,17 @@ internal static class LinkRewriter
     public static string? RewriteLinkHeader(string header, Upstream upstream, string upstreamName, string localName, string? registryHost = null)
     {
         var result = new StringBuilder();
-        var position = 0;
-        while (position < header.Length)
+        foreach (var link in LinkHeader.Parse(header))
         {
-            var open = header.IndexOf('<', position);
-            var close = open < 0 ? -1 : header.IndexOf('>', open + 1);
-            if (close < 0)
-            {
-                break;
-            }
-
-            // The parameters run to the next link-value, which starts with ", <".
-            var next = header.IndexOf('<', close + 1);
-            var end = next < 0 ? header.Length : header.LastIndexOf(',', next);
-            if (end <= close)
-            {
-                end = next < 0 ? header.Length : next;
-            }
-
-            var target = RewriteUri(header[(open + 1)..close], upstream, upstreamName, localName, registryHost);
-            if (target is not null)
+            if (RewriteUri(link.Target, upstream, upstreamName, localName, registryHost) is { } target)
             {
                 if (result.Length > 0)
                 {
                     result.Append(", ");
                 }
 
-                result.Append('<').Append(target).Append('>').Append(header.AsSpan(close + 1, end - close - 1).TrimEnd());
+                result.Append('<').Append(target).Append('>').Append(link.Parameters);
             }
-
-            position = next < 0 ? header.Length : next;
         }
 
         return result.Length == 0 ? null : result.ToString();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Collage.Transforms.Mirroring;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +19,8 @@ internal static class TagsListRewriter
     {
         var httpContext = context.HttpContext;
         var body = await BoundedContent.ReadAsync(context.ProxyResponse!.Content, MaxBodyBytes, httpContext.RequestAborted);
-        if (body is null || !TryReadTags(body, out var tags))
+        List<string> tags = [];
+        if (body is null || !JsonNameList.TryRead(body, "tags", tags))
         {
             await new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry sent an invalid tag list").WriteAsync(httpContext);
             return;
@@ -54,53 +54,6 @@ internal static class TagsListRewriter
         }
     }
 
-    private static bool TryReadTags(byte[] body, out List<string> tags)
-    {
-        tags = [];
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            if (document.RootElement.TryGetProperty("tags", out var array) && array.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var tag in array.EnumerateArray())
-                {
-                    if (tag.ValueKind == JsonValueKind.String)
-                    {
-                        tags.Add(tag.GetString()!);
-                    }
-                }
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    internal static byte[] Serialize(string name, IReadOnlyList<string> tags)
-    {
-        using var buffer = new MemoryStream(64 + tags.Count * 16);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("name", name);
-            json.WriteStartArray("tags");
-            foreach (var tag in tags)
-            {
-                json.WriteStringValue(tag);
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
+    /// <summary>The body of a tag list: the local name and the tags in the order given.</summary>
+    internal static byte[] Serialize(string name, IReadOnlyList<string> tags) => JsonNameList.Write(name, "tags", tags);
 }

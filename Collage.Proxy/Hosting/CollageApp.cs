@@ -231,7 +231,7 @@ public static class CollageApp
         var options = new ServerOptions
         {
             Port = port,
-            InlineScheduling = ConfigurationSwitch.Read(section, nameof(ServerOptions.InlineScheduling), fallback: true),
+            InlineScheduling = new ConfigSection(section).Switch(nameof(ServerOptions.InlineScheduling), fallback: true),
             Bind = bind,
             CertFile = section[nameof(ServerOptions.CertFile)],
             KeyFile = section[nameof(ServerOptions.KeyFile)],

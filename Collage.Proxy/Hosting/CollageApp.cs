@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -97,7 +96,7 @@ public static class CollageApp
         AddCollageSources(builder.Configuration, args);
         configure?.Invoke(builder);
 
-        var server = ReadServerOptions(builder.Configuration);
+        var server = ServerOptionsReader.Read(builder.Configuration);
         var fileStatus = new ConfigFileStatus();
         if (server.ConfigFile is { } configFile)
         {
@@ -210,43 +209,6 @@ public static class CollageApp
             status.Failed(context.Exception);
             context.Ignore = true;
         };
-    }
-
-    private static ServerOptions ReadServerOptions(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(ServerOptions.SectionName);
-        var portText = section[nameof(ServerOptions.Port)];
-        var port = 5000;
-        if (portText is not null && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535))
-        {
-            throw new CollageConfigException("--port", $"'{portText}' is not a TCP port. Pass a number from 0 to 65535.");
-        }
-
-        var bind = section[nameof(ServerOptions.Bind)];
-        if (bind is not null && !IPAddress.TryParse(bind, out _))
-        {
-            throw new CollageConfigException("--bind", $"'{bind}' is not an IP address. Pass e.g. 127.0.0.1 or 0.0.0.0.");
-        }
-
-        var options = new ServerOptions
-        {
-            Port = port,
-            InlineScheduling = new ConfigSection(section).Switch(nameof(ServerOptions.InlineScheduling), fallback: true),
-            Bind = bind,
-            CertFile = section[nameof(ServerOptions.CertFile)],
-            KeyFile = section[nameof(ServerOptions.KeyFile)],
-            ConfigFile = section[nameof(ServerOptions.ConfigFile)],
-            CertificateReloadInterval = section[nameof(ServerOptions.CertificateReloadInterval)] is { } interval
-                && TimeSpan.TryParse(interval, CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
-                ? parsed
-                : new ServerOptions().CertificateReloadInterval,
-        };
-        if ((options.CertFile is null) != (options.KeyFile is null))
-        {
-            throw new CollageConfigException(options.CertFile is null ? "--cert" : "--key", "TLS needs both --cert and --key (PEM files).");
-        }
-
-        return options;
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, ServerOptions server)

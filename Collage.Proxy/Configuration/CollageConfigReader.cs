@@ -18,7 +18,7 @@ internal static class CollageConfigReader
 
     private static readonly string[] TopLevelKeys =
     [
-        "Mappings", "Vhosts", "Upstreams", "Http", "Health",
+        "Mappings", "Vhosts", "Upstreams", nameof(CollageOptions.Http), "Health",
         nameof(CollageOptions.PublicUrl), nameof(CollageOptions.TrustedProxies), nameof(CollageOptions.DockerConfig),
     ];
     private static readonly string[] VhostKeys = ["Mappings"];
@@ -34,11 +34,12 @@ internal static class CollageConfigReader
         nameof(UpstreamHttpOptions.PooledConnectionIdleTimeout), nameof(UpstreamHttpOptions.PooledConnectionLifetime),
     ];
 
+    /// <summary>Reads the <c>Collage</c> section, <c>Collage:Http</c> included, with the documented defaults.</summary>
     public static CollageOptions Read(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
         new ConfigSection(section).RefuseUnknownKeys(TopLevelKeys);
-        ConfigSection.Of(section, "Http").RefuseUnknownKeys(HttpKeys);
+        var http = ConfigSection.Of(section, nameof(CollageOptions.Http)).RefuseUnknownKeys(HttpKeys);
 
         return new CollageOptions
         {
@@ -47,16 +48,15 @@ internal static class CollageConfigReader
                 .ToDictionary(e => e.Key, e => new VhostOptions { Mappings = ReadMappings(e.Section.GetSection("Mappings")) }),
             Upstreams = ReadHostKeyed(section.GetSection("Upstreams"), UpstreamKeys)
                 .ToDictionary(e => e.Key, e => ReadUpstream(e.Section)),
+            Http = ReadHttp(http),
             PublicUrl = AuthConfigReader.ReadPublicUrl(section),
             TrustedProxies = AuthConfigReader.ReadTrustedProxies(section),
             DockerConfig = section[nameof(CollageOptions.DockerConfig)] is { Length: > 0 } dockerConfig ? dockerConfig : null,
         };
     }
 
-    /// <summary>Reads <c>Collage:Http</c>, with the documented defaults for what it does not set.</summary>
-    public static UpstreamHttpOptions ReadHttp(IConfiguration configuration)
+    private static UpstreamHttpOptions ReadHttp(ConfigSection section)
     {
-        var section = ConfigSection.Of(configuration, $"{SectionName}:Http");
         var defaults = new UpstreamHttpOptions();
         return new UpstreamHttpOptions
         {
@@ -130,5 +130,4 @@ internal static class CollageConfigReader
 
     private static bool IsPort(string key) =>
         key.Length is > 0 and <= 5 && key.All(char.IsAsciiDigit) && int.Parse(key, CultureInfo.InvariantCulture) is > 0 and <= 65535;
-
 }

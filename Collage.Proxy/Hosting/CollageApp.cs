@@ -105,13 +105,12 @@ public static class CollageApp
 
         var options = CollageConfigReader.Read(builder.Configuration);
         var table = MountTableBuilder.Build(options);
-        var http = CollageConfigReader.ReadHttp(builder.Configuration);
         var health = HealthConfigReader.Read(builder.Configuration);
         LogFormat.Configure(builder.Logging, builder.Configuration);
         ConfigureKestrel(builder, server);
         var limits = KestrelLimits.Read(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelLimits.Apply(kestrel, limits));
-        ConfigureServices(builder.Services, table, http);
+        ConfigureServices(builder.Services, table, options.Http);
         builder.Services.AddSingleton(fileStatus);
         builder.Services.AddHostedService<ConfigurationReloader>();
         builder.Services.AddCollageObservability(builder.Configuration);

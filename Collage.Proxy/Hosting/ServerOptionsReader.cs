@@ -7,7 +7,7 @@ namespace Collage.Proxy.Hosting;
 
 /// <summary>
 /// Reads <see cref="ServerOptions"/> from the <c>Server</c> section, where the switches and <c>COLLAGE_*</c>
-/// variables land. A value that does not parse stops start-up; errors of the
+/// variables land (<see cref="ConfigurationSources"/>). A value that does not parse stops start-up; errors of the
 /// listener's own settings name the switch the operator passes (<c>--port</c>), the rest the key.
 /// </summary>
 internal static class ServerOptionsReader

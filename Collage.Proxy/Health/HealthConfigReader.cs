@@ -8,6 +8,7 @@ internal static class HealthConfigReader
     private static readonly string[] Keys =
         [nameof(HealthOptions.ProbeUpstreams), nameof(HealthOptions.ProbeInterval), nameof(HealthOptions.ProbeTimeout)];
 
+    /// <summary>Reads <c>Collage:Health</c>, with the documented defaults of <see cref="HealthOptions"/> for what it does not set.</summary>
     public static HealthOptions Read(IConfiguration configuration)
     {
         var section = ConfigSection.Of(configuration, HealthOptions.SectionName).RefuseUnknownKeys(Keys);

@@ -12,6 +12,7 @@ namespace Collage.Proxy.Hosting;
 /// </summary>
 internal static class ServerOptionsReader
 {
+    /// <summary>Reads <c>Server</c>, with the documented defaults of <see cref="ServerOptions"/> for what it does not set.</summary>
     public static ServerOptions Read(IConfiguration configuration)
     {
         var section = ConfigSection.Of(configuration, ServerOptions.SectionName);

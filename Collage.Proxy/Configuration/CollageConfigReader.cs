@@ -18,7 +18,7 @@ internal static class CollageConfigReader
 
     private static readonly string[] TopLevelKeys =
     [
-        "Mappings", "Vhosts", "Upstreams", "Http", "Health",
+        "Mappings", "Vhosts", "Upstreams", nameof(CollageOptions.Http), "Health",
         nameof(CollageOptions.PublicUrl), nameof(CollageOptions.TrustedProxies), nameof(CollageOptions.DockerConfig),
     ];
     private static readonly string[] VhostKeys = ["Mappings"];
@@ -34,11 +34,12 @@ internal static class CollageConfigReader
         nameof(UpstreamHttpOptions.PooledConnectionIdleTimeout), nameof(UpstreamHttpOptions.PooledConnectionLifetime),
     ];
 
+    /// <summary>Reads the <c>Collage</c> section, <c>Collage:Http</c> included, with the documented defaults.</summary>
     public static CollageOptions Read(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
-        CheckKeys(section, TopLevelKeys);
-        CheckKeys(section.GetSection("Http"), HttpKeys);
+        new ConfigSection(section).RefuseUnknownKeys(TopLevelKeys);
+        var http = ConfigSection.Of(section, nameof(CollageOptions.Http)).RefuseUnknownKeys(HttpKeys);
 
         return new CollageOptions
         {
@@ -47,23 +48,22 @@ internal static class CollageConfigReader
                 .ToDictionary(e => e.Key, e => new VhostOptions { Mappings = ReadMappings(e.Section.GetSection("Mappings")) }),
             Upstreams = ReadHostKeyed(section.GetSection("Upstreams"), UpstreamKeys)
                 .ToDictionary(e => e.Key, e => ReadUpstream(e.Section)),
+            Http = ReadHttp(http),
             PublicUrl = AuthConfigReader.ReadPublicUrl(section),
             TrustedProxies = AuthConfigReader.ReadTrustedProxies(section),
             DockerConfig = section[nameof(CollageOptions.DockerConfig)] is { Length: > 0 } dockerConfig ? dockerConfig : null,
         };
     }
 
-    /// <summary>Reads <c>Collage:Http</c>, with the documented defaults for what it does not set.</summary>
-    public static UpstreamHttpOptions ReadHttp(IConfiguration configuration)
+    private static UpstreamHttpOptions ReadHttp(ConfigSection section)
     {
-        var section = configuration.GetSection(SectionName).GetSection("Http");
         var defaults = new UpstreamHttpOptions();
         return new UpstreamHttpOptions
         {
-            ConnectTimeout = ReadTimeSpan(section, nameof(UpstreamHttpOptions.ConnectTimeout), defaults.ConnectTimeout),
-            ActivityTimeout = ReadTimeSpan(section, nameof(UpstreamHttpOptions.ActivityTimeout), defaults.ActivityTimeout),
-            PooledConnectionIdleTimeout = ReadTimeSpan(section, nameof(UpstreamHttpOptions.PooledConnectionIdleTimeout), defaults.PooledConnectionIdleTimeout),
-            PooledConnectionLifetime = ReadTimeSpan(section, nameof(UpstreamHttpOptions.PooledConnectionLifetime), defaults.PooledConnectionLifetime),
+            ConnectTimeout = section.Duration(nameof(UpstreamHttpOptions.ConnectTimeout), defaults.ConnectTimeout),
+            ActivityTimeout = section.Duration(nameof(UpstreamHttpOptions.ActivityTimeout), defaults.ActivityTimeout),
+            PooledConnectionIdleTimeout = section.Duration(nameof(UpstreamHttpOptions.PooledConnectionIdleTimeout), defaults.PooledConnectionIdleTimeout),
+            PooledConnectionLifetime = section.Duration(nameof(UpstreamHttpOptions.PooledConnectionLifetime), defaults.PooledConnectionLifetime),
         };
     }
 
@@ -88,7 +88,7 @@ internal static class CollageConfigReader
         return AuthConfigReader.ReadCredentials(section, new UpstreamOptions
         {
             CaFile = section[nameof(UpstreamOptions.CaFile)] is { Length: > 0 } ca ? ca : null,
-            InsecureSkipVerify = ConfigurationSwitch.Read(section, nameof(UpstreamOptions.InsecureSkipVerify)),
+            InsecureSkipVerify = new ConfigSection(section).Switch(nameof(UpstreamOptions.InsecureSkipVerify)),
         });
     }
 
@@ -107,12 +107,12 @@ internal static class CollageConfigReader
                 {
                     // host:port, split by the configuration system. An empty object ({}) arrives as a key
                     // without value or children and is an entry with defaults, as it is without a port.
-                    CheckKeys(child, entryKeys);
+                    new ConfigSection(child).RefuseUnknownKeys(entryKeys);
                     yield return ($"{host.Key}:{child.Key}", child);
                 }
                 else
                 {
-                    throw UnknownKey(child, entryKeys);
+                    throw ConfigSection.UnknownKey(child, entryKeys);
                 }
             }
 
@@ -128,59 +128,6 @@ internal static class CollageConfigReader
         }
     }
 
-    private static void CheckKeys(IConfigurationSection section, string[] allowed)
-    {
-        foreach (var child in section.GetChildren())
-        {
-            if (!allowed.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                throw UnknownKey(child, allowed);
-            }
-        }
-    }
-
-    private static CollageConfigException UnknownKey(IConfigurationSection child, string[] allowed)
-    {
-        var closest = allowed.MinBy(a => Distance(a.ToLowerInvariant(), child.Key.ToLowerInvariant()))!;
-        var hint = Distance(closest.ToLowerInvariant(), child.Key.ToLowerInvariant()) <= 3 ? $" Did you mean '{closest}'?" : string.Empty;
-        return new CollageConfigException(child.Path, $"unknown key '{child.Key}'.{hint} Allowed here: {string.Join(", ", allowed)}.");
-    }
-
-    private static TimeSpan ReadTimeSpan(IConfigurationSection section, string key, TimeSpan fallback)
-    {
-        var value = section[key];
-        if (value is null)
-        {
-            return fallback;
-        }
-
-        if (!TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed) || parsed <= TimeSpan.Zero)
-        {
-            throw new CollageConfigException($"{section.Path}:{key}", $"'{value}' is not a positive time span. Write it as hh:mm:ss, e.g. \"00:00:30\".");
-        }
-
-        return parsed;
-    }
-
     private static bool IsPort(string key) =>
         key.Length is > 0 and <= 5 && key.All(char.IsAsciiDigit) && int.Parse(key, CultureInfo.InvariantCulture) is > 0 and <= 65535;
-
-    // Levenshtein distance, for "did you mean" hints on a handful of short keys.
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }

@@ -1,48 +1,15 @@
-using System.Globalization;
-using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Collage.Proxy.Configuration;
-using Collage.Proxy.Endpoints;
 using Collage.Proxy.Health;
 using Collage.Proxy.Observability;
-using Collage.Proxy.FrontDoor;
-using Collage.Proxy.Routing;
-using Collage.Transforms.Catalog;
 using Collage.Transforms.Configuration;
-using Collage.Transforms.Credentials;
 using Collage.Transforms.Mounts;
-using Collage.Transforms.Passthrough;
-using Collage.Transforms.Rewriting;
 using Collage.Transforms.Upstreams;
-using Microsoft.Extensions.Configuration.Json;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Collage.Proxy.Hosting;
 
 /// <summary>Builds and runs the Collage gateway.</summary>
 public static class CollageApp
 {
-    private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
-    {
-        ["--port"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.Port)}",
-        ["--bind"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.Bind)}",
-        ["--cert"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.CertFile)}",
-        ["--key"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.KeyFile)}",
-        ["--config-file"] = $"{ServerOptions.SectionName}:{nameof(ServerOptions.ConfigFile)}",
-        ["--log-format"] = "Logging:Console:FormatterName",
-    };
-
-    private static readonly Dictionary<string, string> EnvironmentVariables = new(StringComparer.Ordinal)
-    {
-        ["COLLAGE_PORT"] = Switches["--port"],
-        ["COLLAGE_BIND"] = Switches["--bind"],
-        ["COLLAGE_CONFIG_FILE"] = Switches["--config-file"],
-        ["COLLAGE_LOG_FORMAT"] = Switches["--log-format"],
-    };
-
     /// <summary>Runs the gateway until shutdown; a configuration error prints its message and exits with 2.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -62,12 +29,7 @@ public static class CollageApp
             return 2;
         }
 
-        // Before Kestrel opens the first socket of the process, which is when the runtime reads the switch.
-        if (app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling)
-        {
-            SocketCompletions.EnableInlineUnlessSet();
-        }
-
+        KestrelSetup.PrepareSockets(app.Services);
         try
         {
             await app.RunAsync();
@@ -94,200 +56,24 @@ public static class CollageApp
             // appsettings.json (the embedded default config) sits beside the binary, wherever it is run from.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        AddCollageSources(builder.Configuration, args);
+        ConfigurationSources.AddCollageSources(builder.Configuration, args);
         configure?.Invoke(builder);
 
-        var server = ReadServerOptions(builder.Configuration);
-        var fileStatus = new ConfigFileStatus();
-        if (server.ConfigFile is { } configFile)
-        {
-            AddConfigFile(builder.Configuration, configFile, fileStatus);
-        }
-
+        // Read and validate everything before anything is registered: a bad key stops start-up here.
+        var server = ServerOptionsReader.Read(builder.Configuration);
+        var fileStatus = ConfigurationSources.AddConfigFile(builder.Configuration, server.ConfigFile);
         var options = CollageConfigReader.Read(builder.Configuration);
         var table = MountTableBuilder.Build(options);
-        var http = CollageConfigReader.ReadHttp(builder.Configuration);
         var health = HealthConfigReader.Read(builder.Configuration);
+
         LogFormat.Configure(builder.Logging, builder.Configuration);
-        ConfigureKestrel(builder, server);
-        var limits = KestrelLimits.Read(builder.Configuration);
-        builder.WebHost.ConfigureKestrel(kestrel => KestrelLimits.Apply(kestrel, limits));
-        ConfigureServices(builder.Services, table, http);
-        builder.Services.AddSingleton(fileStatus);
-        builder.Services.AddHostedService<ConfigurationReloader>();
-        builder.Services.AddCollageObservability(builder.Configuration);
-        builder.Services.AddCollageHealth(health);
-        builder.Services.AddUpstreamCredentials(options, DockerConfigFile.Locate(options.DockerConfig, Environment.GetEnvironmentVariable));
+        KestrelSetup.Configure(builder, server);
+        CollageServices.Add(builder.Services, builder.Configuration, options, table, health, fileStatus);
 
         var app = builder.Build();
         // Every upstream's client now, so a bad CA file stops start-up, not the first pull.
         app.Services.GetRequiredService<UpstreamClientFactory>().Prepare(table);
-        app.UseMiddleware<RequestTelemetryMiddleware>();
-        app.UseMiddleware<FrontDoorMiddleware>();
-        app.UseRouting();
-        app.MapObservabilityEndpoints();
-        app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
-        app.MapMethods("/v2/_catalog", [HttpMethods.Get, HttpMethods.Head], CatalogEndpoint.HandleAsync);
-        app.MapMethods(TokenEndpoint.Path, [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], TokenEndpoint.HandleAsync);
-        app.MapReverseProxy(proxy =>
-        {
-            proxy.UseMiddleware<ForwarderErrorMiddleware>();
-            proxy.UseMiddleware<UpstreamSelectionMiddleware>();
-        });
-
+        CollagePipeline.Map(app);
         return app;
-    }
-
-    private static void ConfigureServices(IServiceCollection services, MountTable table, UpstreamHttpOptions http)
-    {
-        services.AddSingleton(new MountTableProvider(table));
-        services.AddSingleton(Options.Create(http));
-        services.AddSingleton<CatalogAggregator>();
-        services.AddUpstreamHandlers();
-
-        var (routes, clusters) = ProxyConfigFactory.Create(table, http);
-        services.AddReverseProxy()
-            .LoadFromMemory(routes, clusters)
-            .AddTransforms<RegistryTransformProvider>();
-
-        // After AddReverseProxy, so this factory replaces YARP's default one.
-        services.AddSingleton<UpstreamClientFactory>();
-        services.AddSingleton<IForwarderHttpClientFactory>(sp => sp.GetRequiredService<UpstreamClientFactory>());
-    }
-
-    private static void AddCollageSources(ConfigurationManager configuration, string[] args)
-    {
-        var fromEnvironment = EnvironmentVariables
-            .Select(pair => (pair.Value, Environment.GetEnvironmentVariable(pair.Key)))
-            .Where(pair => !string.IsNullOrEmpty(pair.Item2))
-            .ToDictionary(pair => pair.Value, pair => pair.Item2);
-        configuration.AddInMemoryCollection(fromEnvironment);
-        configuration.AddCommandLine(args, Switches);
-    }
-
-    private static void AddConfigFile(ConfigurationManager configuration, string configFile, ConfigFileStatus status)
-    {
-        var path = Path.GetFullPath(configFile, Environment.CurrentDirectory);
-        if (!File.Exists(path))
-        {
-            throw new CollageConfigException("--config-file", $"the file '{path}' does not exist. Pass the path of a collage config.json.");
-        }
-
-        var sources = configuration.Sources;
-        var lastDefault = -1;
-        for (var i = 0; i < sources.Count; i++)
-        {
-            if (sources[i] is JsonConfigurationSource { Path: { } jsonPath } json && jsonPath.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
-            {
-                sources[i] = new DefaultMountsFilterSource(json);
-                lastDefault = i;
-            }
-        }
-
-        var source = new CollageFileConfigurationSource
-        {
-            Path = Path.GetFileName(path),
-            // Polled (every 4 s), not watched with inotify: a watcher wakes a thread for every write to any file
-            // in the directory, so a log written beside the config cost each request a wake-up (bench/RESULTS.md);
-            // polling also sees a Kubernetes ConfigMap's symlink swap.
-            FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(path)!) { UsePollingFileWatcher = true, UseActivePolling = true },
-            Optional = false,
-            ReloadOnChange = true,
-        };
-        try
-        {
-            sources.Insert(lastDefault + 1, source);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CollageConfigException("--config-file", $"'{path}' is not valid JSON ({ex.InnerException?.Message ?? ex.Message}).");
-        }
-
-        // From now on a broken edit (or a half-written save) must not stop the running gateway.
-        source.OnLoadException = context =>
-        {
-            status.Failed(context.Exception);
-            context.Ignore = true;
-        };
-    }
-
-    private static ServerOptions ReadServerOptions(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(ServerOptions.SectionName);
-        var portText = section[nameof(ServerOptions.Port)];
-        var port = 5000;
-        if (portText is not null && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535))
-        {
-            throw new CollageConfigException("--port", $"'{portText}' is not a TCP port. Pass a number from 0 to 65535.");
-        }
-
-        var bind = section[nameof(ServerOptions.Bind)];
-        if (bind is not null && !IPAddress.TryParse(bind, out _))
-        {
-            throw new CollageConfigException("--bind", $"'{bind}' is not an IP address. Pass e.g. 127.0.0.1 or 0.0.0.0.");
-        }
-
-        var options = new ServerOptions
-        {
-            Port = port,
-            InlineScheduling = ConfigurationSwitch.Read(section, nameof(ServerOptions.InlineScheduling), fallback: true),
-            Bind = bind,
-            CertFile = section[nameof(ServerOptions.CertFile)],
-            KeyFile = section[nameof(ServerOptions.KeyFile)],
-            ConfigFile = section[nameof(ServerOptions.ConfigFile)],
-            CertificateReloadInterval = section[nameof(ServerOptions.CertificateReloadInterval)] is { } interval
-                && TimeSpan.TryParse(interval, CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
-                ? parsed
-                : new ServerOptions().CertificateReloadInterval,
-        };
-        if ((options.CertFile is null) != (options.KeyFile is null))
-        {
-            throw new CollageConfigException(options.CertFile is null ? "--cert" : "--key", "TLS needs both --cert and --key (PEM files).");
-        }
-
-        return options;
-    }
-
-    private static void ConfigureKestrel(WebApplicationBuilder builder, ServerOptions server)
-    {
-        if (server.CertFile is { } certFile)
-        {
-            try
-            {
-                using var _ = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certFile, server.KeyFile);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-            {
-                throw new CollageConfigException("--cert", $"the certificate '{certFile}' with key '{server.KeyFile}' could not be loaded ({ex.Message}). Pass PEM files.");
-            }
-
-            builder.Services.AddSingleton(services => new ServerCertificateReloader(
-                certFile,
-                server.KeyFile,
-                server.CertificateReloadInterval,
-                services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<ILoggerFactory>().CreateLogger<ServerCertificateReloader>()));
-        }
-
-        // The slim builder leaves TLS out unless asked for.
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        if (server.InlineScheduling)
-        {
-            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-        }
-
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            var address = server.Bind is null ? IPAddress.IPv6Any : IPAddress.Parse(server.Bind);
-            kestrel.Listen(address, server.Port, listen =>
-            {
-                if (server.CertFile is not null)
-                {
-                    var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificateReloader>();
-                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificates.Current });
-                }
-            });
-        });
     }
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using Collage.Transforms.Configuration;
+using Collage.Proxy.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Collage.Proxy.Hosting;
@@ -7,35 +6,28 @@ namespace Collage.Proxy.Hosting;
 /// <summary>Reads <see cref="KestrelLimitsOptions"/> from <c>Server:Limits</c> and applies them to Kestrel.</summary>
 internal static class KestrelLimits
 {
+    private static readonly string[] Keys =
+    [
+        nameof(KestrelLimitsOptions.MaxRequestLineSize), nameof(KestrelLimitsOptions.MaxRequestHeadersTotalSize),
+        nameof(KestrelLimitsOptions.MaxRequestHeaderCount), nameof(KestrelLimitsOptions.MaxRequestBodySize),
+        nameof(KestrelLimitsOptions.MaxConcurrentConnections), nameof(KestrelLimitsOptions.RequestHeadersTimeout),
+        nameof(KestrelLimitsOptions.KeepAliveTimeout),
+    ];
+
     /// <summary>Reads <c>Server:Limits</c>; a key it does not know or a value out of range stops start-up.</summary>
     public static KestrelLimitsOptions Read(IConfiguration configuration)
     {
-        var section = configuration.GetSection(KestrelLimitsOptions.SectionName);
+        var section = ConfigSection.Of(configuration, KestrelLimitsOptions.SectionName).RefuseUnknownKeys(Keys);
         var defaults = new KestrelLimitsOptions();
-        string[] known =
-        [
-            nameof(KestrelLimitsOptions.MaxRequestLineSize), nameof(KestrelLimitsOptions.MaxRequestHeadersTotalSize),
-            nameof(KestrelLimitsOptions.MaxRequestHeaderCount), nameof(KestrelLimitsOptions.MaxRequestBodySize),
-            nameof(KestrelLimitsOptions.MaxConcurrentConnections), nameof(KestrelLimitsOptions.RequestHeadersTimeout),
-            nameof(KestrelLimitsOptions.KeepAliveTimeout),
-        ];
-        foreach (var child in section.GetChildren())
-        {
-            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new CollageConfigException(child.Path, $"unknown key '{child.Key}'. Allowed here: {string.Join(", ", known)}.");
-            }
-        }
-
         return new KestrelLimitsOptions
         {
-            MaxRequestLineSize = (int)ReadNumber(section, nameof(KestrelLimitsOptions.MaxRequestLineSize), defaults.MaxRequestLineSize, min: 256),
-            MaxRequestHeadersTotalSize = (int)ReadNumber(section, nameof(KestrelLimitsOptions.MaxRequestHeadersTotalSize), defaults.MaxRequestHeadersTotalSize, min: 1024),
-            MaxRequestHeaderCount = (int)ReadNumber(section, nameof(KestrelLimitsOptions.MaxRequestHeaderCount), defaults.MaxRequestHeaderCount, min: 8),
-            MaxRequestBodySize = ReadNumber(section, nameof(KestrelLimitsOptions.MaxRequestBodySize), defaults.MaxRequestBodySize, min: 0),
-            MaxConcurrentConnections = ReadNumber(section, nameof(KestrelLimitsOptions.MaxConcurrentConnections), defaults.MaxConcurrentConnections, min: 1),
-            RequestHeadersTimeout = ReadDuration(section, nameof(KestrelLimitsOptions.RequestHeadersTimeout), defaults.RequestHeadersTimeout),
-            KeepAliveTimeout = ReadDuration(section, nameof(KestrelLimitsOptions.KeepAliveTimeout), defaults.KeepAliveTimeout),
+            MaxRequestLineSize = section.WholeNumber(nameof(KestrelLimitsOptions.MaxRequestLineSize), defaults.MaxRequestLineSize, min: 256, max: int.MaxValue),
+            MaxRequestHeadersTotalSize = section.WholeNumber(nameof(KestrelLimitsOptions.MaxRequestHeadersTotalSize), defaults.MaxRequestHeadersTotalSize, min: 1024, max: int.MaxValue),
+            MaxRequestHeaderCount = section.WholeNumber(nameof(KestrelLimitsOptions.MaxRequestHeaderCount), defaults.MaxRequestHeaderCount, min: 8, max: int.MaxValue),
+            MaxRequestBodySize = section.WholeNumber(nameof(KestrelLimitsOptions.MaxRequestBodySize), defaults.MaxRequestBodySize, min: 0, max: int.MaxValue),
+            MaxConcurrentConnections = section.WholeNumber(nameof(KestrelLimitsOptions.MaxConcurrentConnections), defaults.MaxConcurrentConnections, min: 1, max: int.MaxValue),
+            RequestHeadersTimeout = section.Duration(nameof(KestrelLimitsOptions.RequestHeadersTimeout), defaults.RequestHeadersTimeout),
+            KeepAliveTimeout = section.Duration(nameof(KestrelLimitsOptions.KeepAliveTimeout), defaults.KeepAliveTimeout),
         };
     }
 
@@ -50,35 +42,5 @@ internal static class KestrelLimits
         limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
         limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
         limits.KeepAliveTimeout = options.KeepAliveTimeout;
-    }
-
-    private static long ReadNumber(IConfigurationSection section, string key, long fallback, long min)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > int.MaxValue)
-        {
-            throw new CollageConfigException($"{KestrelLimitsOptions.SectionName}:{key}", $"'{text}' is not a whole number from {min} to {int.MaxValue}.");
-        }
-
-        return value;
-    }
-
-    private static TimeSpan ReadDuration(IConfigurationSection section, string key, TimeSpan fallback)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-
-        if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) || value <= TimeSpan.Zero)
-        {
-            throw new CollageConfigException($"{KestrelLimitsOptions.SectionName}:{key}", $"'{text}' is not a positive duration such as 00:00:10.");
-        }
-
-        return value;
     }
 }

@@ -36,7 +36,7 @@ internal static class ObservabilityServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<CollageMetrics>();
 
-        var platformMetrics = ConfigurationSwitch.Read(configuration, PlatformMetricsSwitch);
+        var platformMetrics = new ConfigSection(configuration).Switch(PlatformMetricsSwitch);
         var version = typeof(ObservabilityServiceCollectionExtensions).Assembly.GetName().Version?.ToString(3);
         var telemetry = services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are read by the default resource; the name given here
@@ -56,7 +56,7 @@ internal static class ObservabilityServiceCollectionExtensions
 
         // Spans cost CPU on every request (three per proxied request): record them only when they go somewhere.
         if (IsSet(configuration, OtlpEndpointVariable) || IsSet(configuration, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-            || ConfigurationSwitch.Read(configuration, TracingSwitch))
+            || new ConfigSection(configuration).Switch(TracingSwitch))
         {
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !ObservabilityEndpoints.IsOperational(context.Request.Path))

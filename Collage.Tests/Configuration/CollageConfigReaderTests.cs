@@ -277,19 +277,19 @@ public sealed class CollageConfigReaderTests : IDisposable
     }
 
     [Fact]
-    public void ReadHttp_Unset_IsDocumentedDefaults()
+    public void Read_HttpUnset_IsDocumentedDefaults()
     {
-        CollageConfigReader.ReadHttp(InMemory()).Should().Be(new UpstreamHttpOptions());
+        CollageConfigReader.Read(InMemory()).Http.Should().Be(new UpstreamHttpOptions());
     }
 
     [Fact]
-    public void ReadHttp_Set_ParsesTimeSpans()
+    public void Read_HttpSet_ParsesTimeSpans()
     {
-        var http = CollageConfigReader.ReadHttp(InMemory(
+        var http = CollageConfigReader.Read(InMemory(
             ("Collage:Http:ConnectTimeout", "00:00:03"),
             ("Collage:Http:ActivityTimeout", "00:02:00"),
             ("Collage:Http:PooledConnectionIdleTimeout", "00:00:30"),
-            ("Collage:Http:PooledConnectionLifetime", "1.00:00:00")));
+            ("Collage:Http:PooledConnectionLifetime", "1.00:00:00"))).Http;
 
         http.Should().Be(new UpstreamHttpOptions
         {
@@ -304,9 +304,9 @@ public sealed class CollageConfigReaderTests : IDisposable
     [InlineData("soon")]
     [InlineData("00:00:00")]
     [InlineData("-00:00:05")]
-    public void ReadHttp_BadTimeSpan_NamesKeyAndFix(string value)
+    public void Read_HttpBadTimeSpan_NamesKeyAndFix(string value)
     {
-        var act = () => CollageConfigReader.ReadHttp(InMemory(("Collage:Http:ConnectTimeout", value)));
+        var act = () => CollageConfigReader.Read(InMemory(("Collage:Http:ConnectTimeout", value)));
 
         act.Should().Throw<CollageConfigException>().Where(e => e.Key == "Collage:Http:ConnectTimeout").WithMessage("*hh:mm:ss*");
     }

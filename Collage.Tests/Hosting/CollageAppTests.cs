@@ -300,6 +300,20 @@ public sealed class CollageAppTests : IDisposable
         act.Should().Throw<CollageConfigException>().Where(e => e.Key == key).WithMessage($"*'{value}' is not a boolean*true or false*");
     }
 
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:10")]
+    public void Build_BadCertificateReloadInterval_NamesKeyAndFix(string value)
+    {
+        // Replaced by the 10 s default without a word before: a renewed certificate then waited longer than set.
+        var act = () => CollageApp.Build(Args(null, "--Server:CertificateReloadInterval", value));
+
+        act.Should().Throw<CollageConfigException>()
+            .Where(e => e.Key == "Server:CertificateReloadInterval")
+            .WithMessage($"*'{value}' is not a positive time span*hh:mm:ss*");
+    }
+
     [Fact]
     public void Build_CertWithoutKey_NamesKey()
     {

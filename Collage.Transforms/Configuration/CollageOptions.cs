@@ -2,7 +2,7 @@ namespace Collage.Transforms.Configuration;
 
 /// <summary>
 /// The whole gateway configuration: the original collage <c>config.json</c> schema
-/// (<c>mappings</c>, <c>vhosts</c>) plus Collage's <c>upstreams</c> section.
+/// (<c>mappings</c>, <c>vhosts</c>) plus Collage's <c>upstreams</c> and <c>http</c> sections.
 /// </summary>
 public sealed record CollageOptions
 {
@@ -22,6 +22,12 @@ public sealed record CollageOptions
     /// Per-upstream settings keyed by the upstream's <c>host[:port]</c> as it appears in the mappings.
     /// </summary>
     public IReadOnlyDictionary<string, UpstreamOptions> Upstreams { get; init; } = new Dictionary<string, UpstreamOptions>();
+
+    /// <summary>
+    /// How Collage talks to every upstream (<c>Collage:Http</c>): connect and activity timeouts, connection pooling.
+    /// Default: the documented defaults of <see cref="UpstreamHttpOptions"/> (10 s, 100 s, 90 s, 5 min).
+    /// </summary>
+    public UpstreamHttpOptions Http { get; init; } = new();
 
     /// <summary>
     /// The URL clients reach Collage at, e.g. <c>https://registry.example.com</c>; pass-through challenges name

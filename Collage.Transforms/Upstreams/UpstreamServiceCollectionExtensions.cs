@@ -12,7 +12,8 @@ internal static class UpstreamServiceCollectionExtensions
 {
     /// <summary>
     /// Innermost first: TLS trust, then the redirect follower, then the token dance, then the latency
-    /// measurement outermost.
+    /// measurement outermost. The token layer's <see cref="UpstreamCredentialResolver"/> comes from
+    /// <c>AddUpstreamCredentials</c>, its one registration, which knows the docker config to read.
     /// </summary>
     public static IServiceCollection AddUpstreamHandlers(this IServiceCollection services)
     {
@@ -22,7 +23,6 @@ internal static class UpstreamServiceCollectionExtensions
         services.AddSingleton<IUpstreamHandlerWrapper, TlsHandlerWrapper>();
         services.AddSingleton<IUpstreamHandlerWrapper, RedirectHandlerWrapper>();
         services.AddUpstreamAuthentication();
-        services.TryAddSingleton(new UpstreamCredentialResolver(dockerConfigPath: null));
         services.AddSingleton<IUpstreamHandlerWrapper, TokenHandlerWrapper>();
         services.AddSingleton<IUpstreamHandlerWrapper, LatencyHandlerWrapper>();
         return services;

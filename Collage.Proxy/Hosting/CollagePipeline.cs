@@ -1,0 +1,48 @@
+using Collage.Proxy.Endpoints;
+using Collage.Proxy.FrontDoor;
+using Collage.Proxy.Observability;
+using Collage.Proxy.Routing;
+
+namespace Collage.Proxy.Hosting;
+
+/// <summary>
+/// The path of a request through Collage, top to bottom in the order a request takes it:
+/// <code>
+/// RequestTelemetryMiddleware          access log, metrics, span
+///  -> FrontDoorMiddleware          every decision, once: table, map (Host or ns), read-only guard, grammar,
+///                                 page, mount; carried on the request as RegistryRequestFeature
+///  -> routing
+///     -> Collage's own endpoints      /v2/, /v2/_catalog, /v2/token, /healthz, /readyz, /metrics
+///      | reverse proxy                every mounted repository request
+///        ForwarderErrorMiddleware     a failed forward becomes a 502/504 OCI error
+///        -> UpstreamSelectionMiddleware   the resolved upstream's cluster
+///        -> YARP forwarder            with the registry request/response transforms
+///        -> upstream handler chain    latency -> token -> redirect -> sockets (TLS trust)
+/// </code>
+/// </summary>
+internal static class CollagePipeline
+{
+    /// <summary>Adds the middleware and maps the endpoints of <paramref name="app"/>, in request order.</summary>
+    public static void Map(WebApplication app)
+    {
+        app.UseMiddleware<RequestTelemetryMiddleware>();
+        app.UseMiddleware<FrontDoorMiddleware>();
+        app.UseRouting();
+        MapOwnEndpoints(app);
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<ForwarderErrorMiddleware>();
+            proxy.UseMiddleware<UpstreamSelectionMiddleware>();
+        });
+    }
+
+    // Answered by Collage itself, never forwarded: the API base, the merged catalog, the pass-through token
+    // endpoint, and the operators' health and metrics.
+    private static void MapOwnEndpoints(WebApplication app)
+    {
+        app.MapObservabilityEndpoints();
+        app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
+        app.MapMethods("/v2/_catalog", [HttpMethods.Get, HttpMethods.Head], CatalogEndpoint.HandleAsync);
+        app.MapMethods(TokenEndpoint.Path, [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], TokenEndpoint.HandleAsync);
+    }
+}

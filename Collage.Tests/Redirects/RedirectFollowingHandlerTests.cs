@@ -216,6 +216,23 @@ public sealed class RedirectFollowingHandlerTests
     }
 
     [Fact]
+    public async Task Send_CrossOriginRedirect_KeepsIfMatchAndIfUnmodifiedSince()
+    {
+        // RFC 9110 sections 13.1.1 and 13.1.4: the CDN must answer the same conditional question the
+        // registry was asked, or a client resuming a blob gets a changed one instead of a 412.
+        var inner = RedirectOnce(HttpStatusCode.TemporaryRedirect, Cdn);
+        using var request = Get(Blob);
+        request.Headers.TryAddWithoutValidation("If-Match", "\"blob-etag\"");
+        request.Headers.TryAddWithoutValidation("If-Unmodified-Since", "Sun, 06 Nov 1994 08:49:37 GMT");
+
+        using var response = await Send(inner, request);
+
+        inner.Sent[1].Uri.Host.Should().Be("cdn.test");
+        inner.Sent[1].Headers["If-Match"].Should().Be("\"blob-etag\"");
+        inner.Sent[1].Headers["If-Unmodified-Since"].Should().Be("Sun, 06 Nov 1994 08:49:37 GMT");
+    }
+
+    [Fact]
     public async Task Send_Redirect_KeepsVersionAndPolicy()
     {
         var inner = RedirectOnce(HttpStatusCode.TemporaryRedirect, Cdn);

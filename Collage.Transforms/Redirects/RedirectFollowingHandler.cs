@@ -1,5 +1,6 @@
 using System.Net;
 using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Rewriting;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Redirects;
@@ -17,7 +18,7 @@ namespace Collage.Transforms.Redirects;
 /// are dropped as soon as a hop leaves the upstream's origin.
 /// </para>
 /// <para>
-/// Every hop is a fresh request carrying only <see cref="ForwardedHeaders"/>, plus
+/// Every hop is a fresh request carrying only <see cref="ForwardedHeaders.Request"/>, plus
 /// <c>Authorization</c> while the hop stays on the original origin; <c>Cookie</c> never. Each
 /// intermediate response is disposed. The final response's <see cref="HttpResponseMessage.RequestMessage"/>
 /// is the last hop's request, and <see cref="RedirectRequestOptions.RedirectCount"/> records the hops.
@@ -25,23 +26,6 @@ namespace Collage.Transforms.Redirects;
 /// </remarks>
 internal sealed partial class RedirectFollowingHandler : DelegatingHandler
 {
-    /// <summary>
-    /// Request headers copied to every hop. They select the representation (content negotiation,
-    /// RFC 9110 section 12.5.1), a part of it (section 14.2 Range, 13.1.5 If-Range) or a
-    /// conditional answer (13.1.2 If-None-Match, 13.1.3 If-Modified-Since), which a redirect
-    /// target must see to answer the same question. Everything else, above all credentials and
-    /// cookies, belongs to the first origin.
-    /// </summary>
-    internal static readonly string[] ForwardedHeaders =
-    [
-        "Accept",
-        "Range",
-        "If-Range",
-        "If-None-Match",
-        "If-Modified-Since",
-        "User-Agent",
-    ];
-
     private readonly int _maxRedirects;
     private readonly ILogger<RedirectFollowingHandler> _logger;
     private readonly UpstreamTelemetry? _telemetry;
@@ -200,7 +184,11 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
             VersionPolicy = original.VersionPolicy,
         };
 
-        foreach (var name in ForwardedHeaders)
+        // The gateway's one request allow-list: what selects the representation, a part of it or a
+        // conditional answer (RFC 9110 sections 12.5, 14.2, 13.1) is a question the redirect target
+        // must see to answer the same; everything else, above all credentials and cookies, belongs
+        // to the first origin.
+        foreach (var name in ForwardedHeaders.Request)
         {
             if (original.Headers.TryGetValues(name, out var values))
             {

@@ -57,6 +57,22 @@ public sealed class RedirectFollowingTests
     }
 
     [Fact]
+    public async Task Get_ConditionalThroughRedirect_CdnReceivesIfMatchAndIfUnmodifiedSince()
+    {
+        await using var scenario = await RedirectScenario.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, RedirectScenario.BlobPath);
+        request.Headers.IfMatch.Add(EntityTagHeaderValue.Any);
+        request.Headers.IfUnmodifiedSince = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        using var response = await scenario.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var atCdn = scenario.Cdn.Requests.Should().ContainSingle().Subject;
+        atCdn.Header("If-Match").Should().Be("*");
+        atCdn.Header("If-Unmodified-Since").Should().Be("Fri, 01 Jan 2100 00:00:00 GMT");
+    }
+
+    [Fact]
     public async Task Get_RangeThroughRedirect_Returns206WithContentRange()
     {
         await using var scenario = await RedirectScenario.StartAsync();

@@ -21,7 +21,7 @@ namespace Collage.Transforms.Redirects;
 /// Every hop is a fresh request carrying only <see cref="ForwardedHeaders.Request"/>, plus
 /// <c>Authorization</c> while the hop stays on the original origin; <c>Cookie</c> never. Each
 /// intermediate response is disposed. The final response's <see cref="HttpResponseMessage.RequestMessage"/>
-/// is the last hop's request, and <see cref="RedirectRequestOptions.RedirectCount"/> records the hops.
+/// is the last hop's request.
 /// </para>
 /// </remarks>
 internal sealed partial class RedirectFollowingHandler : DelegatingHandler
@@ -81,7 +81,6 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
         {
             if (!TryGetRedirectTarget(response, current.RequestUri!, out var target))
             {
-                Complete(original, response, redirects);
                 return response;
             }
 
@@ -94,7 +93,7 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
             if (refusal is { } reason)
             {
                 Log.RedirectRefused(_logger, upstream.Authority, target.Scheme, target.Authority, reason);
-                return Refuse(original, current, response, reason);
+                return Refuse(original, current, response);
             }
 
             Log.FollowingRedirect(_logger, (int)response.StatusCode, current.RequestUri!.Authority, target.Authority);
@@ -113,7 +112,7 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
         }
 
         Log.RedirectLimitExceeded(_logger, upstream.Authority, _maxRedirects);
-        return Refuse(original, current, response, RedirectRefusal.TooManyRedirects);
+        return Refuse(original, current, response);
     }
 
     /// <summary>
@@ -214,21 +213,10 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
             && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
             && a.Port == b.Port;
 
-    private static void Complete(HttpRequestMessage original, HttpResponseMessage response, int redirects)
-    {
-        original.Options.Set(RedirectRequestOptions.RedirectCount, redirects);
-        if (response.RequestMessage is { } final && !ReferenceEquals(final, original))
-        {
-            final.Options.Set(RedirectRequestOptions.RedirectCount, redirects);
-        }
-    }
-
-    private static HttpResponseMessage Refuse(
-        HttpRequestMessage original, HttpRequestMessage current, HttpResponseMessage response, RedirectRefusal reason)
+    private static HttpResponseMessage Refuse(HttpRequestMessage original, HttpRequestMessage current, HttpResponseMessage response)
     {
         response.Dispose();
         DisposeHop(current, original);
-        original.Options.Set(RedirectRequestOptions.Refusal, reason);
 
         // RFC 9110 section 15.6.3: Collage, acting as a gateway, got an answer it cannot use.
         // No Location and no body: the redirect target (a signed CDN URL) must not leak to the client.

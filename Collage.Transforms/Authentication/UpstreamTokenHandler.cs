@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Credentials;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Authentication;
@@ -188,50 +187,27 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             return null;
         }
 
-        if (!bearer.TryGetParameter("realm", out var realm) || !IsUsableRealm(realm))
+        if (!BearerRealm.TryCreate(bearer, out var realm))
         {
             Log.UnusableRealm(_logger, origin);
             return null;
         }
-
-        bearer.TryGetParameter("service", out var service);
 
         // The challenge knows best what the upstream wants; the path is the fallback.
         var scope = bearer.TryGetParameter("scope", out var challenged) && RegistryScope.Split(challenged) is { Length: > 0 } scopes
             ? string.Join(' ', scopes)
             : derivedScope;
 
-        return new TokenCacheKey(realm, string.IsNullOrEmpty(service) ? null : service, scope, identity);
+        return new TokenCacheKey(realm.Realm, realm.Service, scope, identity);
     }
-
-    // The realm is where the token request goes: an absolute http(s) URI, and no userinfo, which
-    // would put credentials in a URI (RFC 9110 section 4.2.4 deprecates it) and in logs.
-    private static bool IsUsableRealm(string realm) =>
-        Uri.TryCreate(realm, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-        && uri.UserInfo.Length == 0
-        && uri.Host.Length > 0;
 
     private async Task<TokenResponse> FetchTokenAsync(TokenCacheKey key, CancellationToken cancellationToken)
     {
-        // Distribution token spec, "Requesting a Token": GET realm?service=S&scope=X, one scope
-        // parameter per scope. Anonymous: a fresh request with none of the client's headers.
-        var query = new List<KeyValuePair<string, string?>>();
-        if (key.Service is not null)
-        {
-            query.Add(new("service", key.Service));
-        }
-
-        if (key.Scope is not null)
-        {
-            foreach (var scope in RegistryScope.Split(key.Scope))
-            {
-                query.Add(new("scope", scope));
-            }
-        }
-
-        using var tokenRequest = CreateTokenRequest(key, query);
-        tokenRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // docker's identitytoken is an OAuth 2.0 refresh token, good for the POST form only; otherwise the
+        // GET, with Basic when there is a password (token spec: the client authenticates to the token server).
+        using var tokenRequest = _credential?.IdentityToken is { } refreshToken
+            ? TokenRequestBuilder.RefreshForm(key, refreshToken)
+            : TokenRequestBuilder.Get(key, _credential is { HasPassword: true } ? _credential.BasicParameter() : null);
 
         var started = _cache.TimeProvider.GetTimestamp();
         var fetched = false;
@@ -255,41 +231,6 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         {
             _telemetry?.TokenFetched(fetched, _cache.TimeProvider.GetElapsedTime(started));
         }
-    }
-
-    private HttpRequestMessage CreateTokenRequest(TokenCacheKey key, List<KeyValuePair<string, string?>> query)
-    {
-        if (_credential?.IdentityToken is { } refreshToken)
-        {
-            // Distribution OAuth 2.0 token spec ("Refresh token format"): a POST form with
-            // grant_type=refresh_token; scopes are space-separated there (RFC 6749 section 3.3).
-            var form = new List<KeyValuePair<string, string>>
-            {
-                new("grant_type", "refresh_token"),
-                new("refresh_token", refreshToken),
-                new("client_id", ClientId),
-            };
-            if (key.Service is not null)
-            {
-                form.Add(new("service", key.Service));
-            }
-
-            if (key.Scope is not null)
-            {
-                form.Add(new("scope", key.Scope));
-            }
-
-            return new HttpRequestMessage(HttpMethod.Post, key.Realm) { Content = new FormUrlEncodedContent(form) };
-        }
-
-        var request = new HttpRequestMessage(HttpMethod.Get, QueryHelpers.AddQueryString(key.Realm, query));
-        if (_credential is { HasPassword: true })
-        {
-            // Token spec, "Requesting a Token": the client authenticates to the token server with Basic.
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.BasicParameter());
-        }
-
-        return request;
     }
 
     private static HttpRequestMessage CopyRequest(HttpRequestMessage request, string token) =>
@@ -322,9 +263,6 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
 
         return copy;
     }
-
-    /// <summary>The OAuth 2.0 client_id Collage names itself with (the token spec requires one).</summary>
-    public const string ClientId = "collage";
 
     // Authorities, realms and config keys only: never a token, a password, or a query string.
     private static partial class Log

@@ -317,6 +317,40 @@ public class UpstreamTokenHandlerTests
     }
 
     [Fact]
+    public async Task Send_BasicOnlyUpstream_AnswersWithCredentialsThenSendsThemUpFrontUntilRejected()
+    {
+        const string basic = "Basic dXNlcjpwQHNz";
+        var accept = true;
+        var inner = new ScriptedHandler(request => accept && request.Headers.Authorization?.ToString() == basic
+            ? new HttpResponseMessage(HttpStatusCode.OK)
+            : ScriptedHandler.Unauthorized("Basic realm=\"registry\""));
+        var credential = new Collage.Transforms.Credentials.UpstreamCredential("user", "p@ss", null, "upstreams:registry.example");
+        using var invoker = new HttpMessageInvoker(new UpstreamTokenHandler(_cache, _logger, credential) { InnerHandler = inner });
+
+        using (var first = await invoker.SendAsync(Get(), default))
+        {
+            first.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        using (var second = await invoker.SendAsync(Get(), default))
+        {
+            second.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        accept = false;
+        using (var rejected = await invoker.SendAsync(Get(), default))
+        {
+            rejected.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
+
+        (await invoker.SendAsync(Get(), default)).Dispose();
+
+        inner.Sent.Select(r => r.Authorization).Should().Equal(null, basic, basic, basic, null, basic);
+        _logger.Entries.Where(e => e.EventId.Name == "CredentialsRejected").Should().HaveCount(2)
+            .And.OnlyContain(e => !e.Text.Contains("p@ss") && !e.Text.Contains("dXNlcjpwQHNz"));
+    }
+
+    [Fact]
     public async Task Send_CallerCancels_Throws()
     {
         var inner = Registry(tokenServer: _ => throw new OperationCanceledException());

@@ -25,10 +25,14 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
     private readonly UpstreamTelemetry? _telemetry;
     private readonly UpstreamCredential? _credential;
 
-    // Set once the upstream answered a Basic challenge that the credentials then satisfied, so later
-    // requests carry them up front. Only ever for this handler's own upstream.
-    private volatile bool _basicAccepted;
+    // Only with a password: an identity token alone cannot make a Basic header.
+    private readonly BasicAuthentication? _basic;
 
+    /// <summary>Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> before use.</summary>
+    /// <param name="cache">The token cache shared by every upstream.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="credential">The upstream's credentials, or null for anonymous tokens.</param>
+    /// <param name="telemetry">Counts token fetches and cache hits; none when null.</param>
     public UpstreamTokenHandler(TokenCache cache, ILogger<UpstreamTokenHandler> logger, UpstreamCredential? credential = null, UpstreamTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
@@ -37,8 +41,10 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         _logger = logger;
         _telemetry = telemetry;
         _credential = credential;
+        _basic = credential is { HasPassword: true } ? new BasicAuthentication(credential, logger) : null;
     }
 
+    /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -54,36 +60,31 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         }
 
         var origin = uri.GetLeftPart(UriPartial.Authority);
-        var derivedScope = RegistryScope.FromPath(uri.AbsolutePath);
-        var identity = _credential?.Fingerprint;
-
-        if (_basicAccepted && _credential is { HasPassword: true })
+        if (_basic is { Accepted: true })
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.BasicParameter());
+            request.Headers.Authorization = _basic.Header;
             var sentBasic = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (sentBasic.StatusCode != HttpStatusCode.Unauthorized)
-            {
-                return sentBasic;
-            }
-
-            // Changed credentials or a switch to tokens: start again from the challenge next time.
-            _basicAccepted = false;
-            Log.CredentialsRejected(_logger, origin, _credential.Source);
+            _basic.Observe(sentBasic, origin);
             return sentBasic;
         }
+
+        var derivedScope = RegistryScope.FromPath(uri.AbsolutePath);
+        var identity = _credential?.Fingerprint;
 
         // Tokens are only sent up front to the very origin (scheme included) whose challenge
         // named the realm, so none leaks to another host or over plain http.
         TokenCacheKey? sentKey = null;
         string? sentToken = null;
-        if (derivedScope is not null
-            && _cache.TryGetRealm(origin, out var known)
-            && _cache.TryGetToken(new TokenCacheKey(known.Realm, known.Service, derivedScope, identity), out sentToken))
+        if (derivedScope is not null && _cache.TryGetRealm(origin, out var known))
         {
-            sentKey = new TokenCacheKey(known.Realm, known.Service, derivedScope, identity);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sentToken);
-            Log.SendingCachedToken(_logger, origin);
-            _telemetry?.TokenCacheHit();
+            var upFront = new TokenCacheKey(known.Realm, known.Service, derivedScope, identity);
+            if (_cache.TryGetToken(upFront, out sentToken))
+            {
+                sentKey = upFront;
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sentToken);
+                Log.SendingCachedToken(_logger, origin);
+                _telemetry?.TokenCacheHit();
+            }
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -98,13 +99,19 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             _cache.Invalidate(rejectedKey, sentToken!);
         }
 
-        if (_credential is { HasPassword: true } && IsBasicOnly(response))
+        var challenges = AuthenticationChallengeParser.Parse(response.Headers);
+        if (_basic is not null && BasicAuthentication.IsAskedFor(challenges))
         {
+            // RFC 7617: the credentials go to the origin that challenged, and only there: the redirect
+            // follower inside drops them on any hop to another origin.
             response.Dispose();
-            return await SendWithBasicAsync(request, origin, cancellationToken).ConfigureAwait(false);
+            using var withBasic = CopyRequest(request, _basic.Header);
+            var answered = await base.SendAsync(withBasic, cancellationToken).ConfigureAwait(false);
+            _basic.Observe(answered, origin);
+            return answered;
         }
 
-        var key = GetTokenKey(response, origin, derivedScope, identity);
+        var key = GetTokenKey(challenges, origin, derivedScope, identity);
         if (key is null)
         {
             return response;
@@ -138,7 +145,7 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         _cache.RememberRealm(origin, new BearerRealm(key.Value.Realm, key.Value.Service));
         response.Dispose();
 
-        using var retry = CopyRequest(request, token);
+        using var retry = CopyRequest(request, new AuthenticationHeaderValue("Bearer", token));
         var retried = await base.SendAsync(retry, cancellationToken).ConfigureAwait(false);
         if (retried.StatusCode == HttpStatusCode.Unauthorized)
         {
@@ -150,35 +157,8 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         return retried;
     }
 
-    private async Task<HttpResponseMessage> SendWithBasicAsync(HttpRequestMessage request, string origin, CancellationToken cancellationToken)
+    private TokenCacheKey? GetTokenKey(IReadOnlyList<AuthenticationChallenge> challenges, string origin, string? derivedScope, string? identity)
     {
-        // RFC 7617: the credentials go to the origin that challenged, and only there: the redirect
-        // follower inside drops them on any hop to another origin.
-        using var retry = CopyRequest(request, new AuthenticationHeaderValue("Basic", _credential!.BasicParameter()));
-        var retried = await base.SendAsync(retry, cancellationToken).ConfigureAwait(false);
-        if (retried.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            Log.CredentialsRejected(_logger, origin, _credential.Source);
-        }
-        else
-        {
-            _basicAccepted = true;
-        }
-
-        return retried;
-    }
-
-    private static bool IsBasicOnly(HttpResponseMessage response)
-    {
-        var challenges = AuthenticationChallengeParser.Parse(response.Headers);
-        return challenges.Count > 0
-            && !challenges.Any(c => c.IsBearer)
-            && challenges.Any(c => string.Equals(c.Scheme, "Basic", StringComparison.OrdinalIgnoreCase));
-    }
-
-    private TokenCacheKey? GetTokenKey(HttpResponseMessage response, string origin, string? derivedScope, string? identity)
-    {
-        var challenges = AuthenticationChallengeParser.Parse(response.Headers);
         var bearer = challenges.FirstOrDefault(c => c.IsBearer);
         if (bearer is null)
         {
@@ -193,12 +173,7 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             return null;
         }
 
-        // The challenge knows best what the upstream wants; the path is the fallback.
-        var scope = bearer.TryGetParameter("scope", out var challenged) && RegistryScope.Split(challenged) is { Length: > 0 } scopes
-            ? string.Join(' ', scopes)
-            : derivedScope;
-
-        return new TokenCacheKey(realm.Realm, realm.Service, scope, identity);
+        return BearerChallenge.ToKey(bearer, realm, derivedScope, identity);
     }
 
     private async Task<TokenResponse> FetchTokenAsync(TokenCacheKey key, CancellationToken cancellationToken)
@@ -232,9 +207,6 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             _telemetry?.TokenFetched(fetched, _cache.TimeProvider.GetElapsedTime(started));
         }
     }
-
-    private static HttpRequestMessage CopyRequest(HttpRequestMessage request, string token) =>
-        CopyRequest(request, new AuthenticationHeaderValue("Bearer", token));
 
     private static HttpRequestMessage CopyRequest(HttpRequestMessage request, AuthenticationHeaderValue authorization)
     {
@@ -284,9 +256,6 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
 
         [LoggerMessage(6, LogLevel.Debug, "Sending a cached token up front to upstream {Upstream}.", EventName = "SendingCachedToken")]
         public static partial void SendingCachedToken(ILogger logger, string upstream);
-
-        [LoggerMessage(7, LogLevel.Warning, "Upstream {Upstream} rejected the credentials configured at {CredentialSource}; passing its 401 on.", EventName = "CredentialsRejected")]
-        public static partial void CredentialsRejected(ILogger logger, string upstream, string credentialSource);
 
         // The message, not the exception: nothing in it can carry the credentials, and no stack trace is needed.
         [LoggerMessage(8, LogLevel.Warning, "Token server {TokenServer} refused a token for upstream {Upstream} with the credentials configured at {CredentialSource} ({Reason}); passing its 401 on.", EventName = "CredentialedTokenFetchFailed")]

@@ -2,7 +2,6 @@ using System.Net;
 using Collage.Tests.Common;
 using Collage.Transforms.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -374,21 +373,5 @@ public class UpstreamTokenHandlerTests
 
         _logger.Entries.Should().NotBeEmpty();
         _logger.Entries.Should().NotContain(e => e.Text.Contains(Token));
-    }
-
-    [Fact]
-    public void AddUpstreamAuthentication_RegistersSingletonCacheAndTransientHandler()
-    {
-        var time = new FakeTimeProvider();
-        var services = new ServiceCollection()
-            .AddSingleton<TimeProvider>(time)
-            .AddUpstreamAuthentication(new UpstreamAuthenticationOptions { MaxCachedTokens = 7 });
-        using var provider = services.BuildServiceProvider();
-
-        var cache = provider.GetRequiredService<TokenCache>();
-        cache.Should().BeSameAs(provider.GetRequiredService<TokenCache>());
-        cache.TimeProvider.Should().BeSameAs(time);
-        cache.Options.MaxCachedTokens.Should().Be(7);
-        provider.GetRequiredService<UpstreamTokenHandler>().Should().NotBeSameAs(provider.GetRequiredService<UpstreamTokenHandler>());
     }
 }

@@ -15,8 +15,11 @@ namespace Collage.Transforms.Authentication;
 /// saving the 401. With credentials, a Basic challenge (RFC 7617) is answered with them too.
 /// </summary>
 /// <remarks>
-/// Only GET and HEAD are handled: they carry no body, so sending them again is safe. Sits
-/// outside the redirect follower, so that no token ever follows a redirect to a CDN.
+/// Only GET and HEAD are handled: they carry no body, so sending them again is safe. Gateway upstreams
+/// only; its place in the chain is <see cref="Upstreams.UpstreamHandlerChain"/>'s: above the redirect
+/// follower, which carries the token to the first hop only and drops it on any hop to another origin,
+/// so no CDN ever sees it. Token requests go down the same follower and sockets, so the upstream's
+/// TLS trust applies to its token server too.
 /// </remarks>
 internal sealed partial class UpstreamTokenHandler : DelegatingHandler
 {

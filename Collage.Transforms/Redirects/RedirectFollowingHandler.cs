@@ -12,10 +12,10 @@ namespace Collage.Transforms.Redirects;
 /// </summary>
 /// <remarks>
 /// <para>
-/// YARP never follows redirects (its <see cref="SocketsHttpHandler"/> has
-/// <c>AllowAutoRedirect = false</c>); this handler sits between the token handler and that
-/// <see cref="SocketsHttpHandler"/>, so credentials added by the token handler are seen here and
-/// are dropped as soon as a hop leaves the upstream's origin.
+/// The upstream's <see cref="SocketsHttpHandler"/> never follows redirects (<see cref="Upstreams.UpstreamSockets"/>
+/// sets <c>AllowAutoRedirect = false</c>); this handler sits right above it and below the token handler
+/// (<see cref="Upstreams.UpstreamHandlerChain"/>), so the <c>Authorization</c> the token handler, or a
+/// pass-through client, put on the request is seen here and dropped as soon as a hop leaves the upstream's origin.
 /// </para>
 /// <para>
 /// Every hop is a fresh request carrying only <see cref="ForwardedHeaders.Request"/>, plus

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Collage.Tests.Common;
 using Collage.Transforms.Redirects;
-using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Tests.Functional.Redirects;
@@ -122,10 +121,8 @@ public sealed class RedirectFollowingTests
         TestCertificates.WritePem(ca, caFile);
         try
         {
-            var validator = new UpstreamCertificateValidator(
-                "127.0.0.1", new UpstreamOptions { CaFile = caFile }, new RecordingLogger<UpstreamCertificateValidator>());
             await using var scenario = await RedirectScenario.StartAsync(
-                upstreamCertificate: certificate, validator: validator);
+                upstreamCertificate: certificate, upstreamOptions: new UpstreamOptions { CaFile = caFile });
             scenario.Upstream.BaseUri.Scheme.Should().Be("https");
 
             using var response = await scenario.Client.GetAsync(RedirectScenario.BlobPath);

@@ -12,7 +12,8 @@ namespace Collage.Transforms.Authentication;
 /// on a 401 with a Bearer challenge it asks the challenge's realm for a token, anonymously or with
 /// the upstream's configured credentials, and sends the request again once with it. Tokens are cached
 /// per credentials, and once an upstream's realm is known a cached token goes with the first request,
-/// saving the 401. With credentials, a Basic challenge (RFC 7617) is answered with them too.
+/// saving the 401. With a password, a Basic-only challenge (RFC 7617) is answered with it too
+/// (<see cref="BasicAuthentication"/>).
 /// </summary>
 /// <remarks>
 /// Only GET and HEAD are handled: they carry no body, so sending them again is safe. Gateway upstreams

@@ -2,7 +2,6 @@ using System.Net;
 using Collage.Tests.Common;
 using Collage.Transforms.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -317,6 +316,40 @@ public class UpstreamTokenHandlerTests
     }
 
     [Fact]
+    public async Task Send_BasicOnlyUpstream_AnswersWithCredentialsThenSendsThemUpFrontUntilRejected()
+    {
+        const string basic = "Basic dXNlcjpwQHNz";
+        var accept = true;
+        var inner = new ScriptedHandler(request => accept && request.Headers.Authorization?.ToString() == basic
+            ? new HttpResponseMessage(HttpStatusCode.OK)
+            : ScriptedHandler.Unauthorized("Basic realm=\"registry\""));
+        var credential = new Collage.Transforms.Credentials.UpstreamCredential("user", "p@ss", null, "upstreams:registry.example");
+        using var invoker = new HttpMessageInvoker(new UpstreamTokenHandler(_cache, _logger, credential) { InnerHandler = inner });
+
+        using (var first = await invoker.SendAsync(Get(), default))
+        {
+            first.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        using (var second = await invoker.SendAsync(Get(), default))
+        {
+            second.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        accept = false;
+        using (var rejected = await invoker.SendAsync(Get(), default))
+        {
+            rejected.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
+
+        (await invoker.SendAsync(Get(), default)).Dispose();
+
+        inner.Sent.Select(r => r.Authorization).Should().Equal(null, basic, basic, basic, null, basic);
+        _logger.Entries.Where(e => e.EventId.Name == "CredentialsRejected").Should().HaveCount(2)
+            .And.OnlyContain(e => !e.Text.Contains("p@ss") && !e.Text.Contains("dXNlcjpwQHNz"));
+    }
+
+    [Fact]
     public async Task Send_CallerCancels_Throws()
     {
         var inner = Registry(tokenServer: _ => throw new OperationCanceledException());
@@ -340,21 +373,5 @@ public class UpstreamTokenHandlerTests
 
         _logger.Entries.Should().NotBeEmpty();
         _logger.Entries.Should().NotContain(e => e.Text.Contains(Token));
-    }
-
-    [Fact]
-    public void AddUpstreamAuthentication_RegistersSingletonCacheAndTransientHandler()
-    {
-        var time = new FakeTimeProvider();
-        var services = new ServiceCollection()
-            .AddSingleton<TimeProvider>(time)
-            .AddUpstreamAuthentication(new UpstreamAuthenticationOptions { MaxCachedTokens = 7 });
-        using var provider = services.BuildServiceProvider();
-
-        var cache = provider.GetRequiredService<TokenCache>();
-        cache.Should().BeSameAs(provider.GetRequiredService<TokenCache>());
-        cache.TimeProvider.Should().BeSameAs(time);
-        cache.Options.MaxCachedTokens.Should().Be(7);
-        provider.GetRequiredService<UpstreamTokenHandler>().Should().NotBeSameAs(provider.GetRequiredService<UpstreamTokenHandler>());
     }
 }

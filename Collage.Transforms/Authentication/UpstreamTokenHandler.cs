@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Credentials;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Authentication;
@@ -13,11 +12,15 @@ namespace Collage.Transforms.Authentication;
 /// on a 401 with a Bearer challenge it asks the challenge's realm for a token, anonymously or with
 /// the upstream's configured credentials, and sends the request again once with it. Tokens are cached
 /// per credentials, and once an upstream's realm is known a cached token goes with the first request,
-/// saving the 401. With credentials, a Basic challenge (RFC 7617) is answered with them too.
+/// saving the 401. With a password, a Basic-only challenge (RFC 7617) is answered with it too
+/// (<see cref="BasicAuthentication"/>).
 /// </summary>
 /// <remarks>
-/// Only GET and HEAD are handled: they carry no body, so sending them again is safe. Sits
-/// outside the redirect follower, so that no token ever follows a redirect to a CDN.
+/// Only GET and HEAD are handled: they carry no body, so sending them again is safe. Gateway upstreams
+/// only; its place in the chain is <see cref="Upstreams.UpstreamHandlerChain"/>'s: above the redirect
+/// follower, which carries the token to the first hop only and drops it on any hop to another origin,
+/// so no CDN ever sees it. Token requests go down the same follower and sockets, so the upstream's
+/// TLS trust applies to its token server too.
 /// </remarks>
 internal sealed partial class UpstreamTokenHandler : DelegatingHandler
 {
@@ -26,10 +29,14 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
     private readonly UpstreamTelemetry? _telemetry;
     private readonly UpstreamCredential? _credential;
 
-    // Set once the upstream answered a Basic challenge that the credentials then satisfied, so later
-    // requests carry them up front. Only ever for this handler's own upstream.
-    private volatile bool _basicAccepted;
+    // Only with a password: an identity token alone cannot make a Basic header.
+    private readonly BasicAuthentication? _basic;
 
+    /// <summary>Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> before use.</summary>
+    /// <param name="cache">The token cache shared by every upstream.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="credential">The upstream's credentials, or null for anonymous tokens.</param>
+    /// <param name="telemetry">Counts token fetches and cache hits; none when null.</param>
     public UpstreamTokenHandler(TokenCache cache, ILogger<UpstreamTokenHandler> logger, UpstreamCredential? credential = null, UpstreamTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
@@ -38,8 +45,10 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         _logger = logger;
         _telemetry = telemetry;
         _credential = credential;
+        _basic = credential is { HasPassword: true } ? new BasicAuthentication(credential, logger) : null;
     }
 
+    /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -55,36 +64,31 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         }
 
         var origin = uri.GetLeftPart(UriPartial.Authority);
-        var derivedScope = RegistryScope.FromPath(uri.AbsolutePath);
-        var identity = _credential?.Fingerprint;
-
-        if (_basicAccepted && _credential is { HasPassword: true })
+        if (_basic is { Accepted: true })
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.BasicParameter());
+            request.Headers.Authorization = _basic.Header;
             var sentBasic = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (sentBasic.StatusCode != HttpStatusCode.Unauthorized)
-            {
-                return sentBasic;
-            }
-
-            // Changed credentials or a switch to tokens: start again from the challenge next time.
-            _basicAccepted = false;
-            Log.CredentialsRejected(_logger, origin, _credential.Source);
+            _basic.Observe(sentBasic, origin);
             return sentBasic;
         }
+
+        var derivedScope = RegistryScope.FromPath(uri.AbsolutePath);
+        var identity = _credential?.Fingerprint;
 
         // Tokens are only sent up front to the very origin (scheme included) whose challenge
         // named the realm, so none leaks to another host or over plain http.
         TokenCacheKey? sentKey = null;
         string? sentToken = null;
-        if (derivedScope is not null
-            && _cache.TryGetRealm(origin, out var known)
-            && _cache.TryGetToken(new TokenCacheKey(known.Realm, known.Service, derivedScope, identity), out sentToken))
+        if (derivedScope is not null && _cache.TryGetRealm(origin, out var known))
         {
-            sentKey = new TokenCacheKey(known.Realm, known.Service, derivedScope, identity);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sentToken);
-            Log.SendingCachedToken(_logger, origin);
-            _telemetry?.TokenCacheHit();
+            var upFront = new TokenCacheKey(known.Realm, known.Service, derivedScope, identity);
+            if (_cache.TryGetToken(upFront, out sentToken))
+            {
+                sentKey = upFront;
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sentToken);
+                Log.SendingCachedToken(_logger, origin);
+                _telemetry?.TokenCacheHit();
+            }
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -99,13 +103,19 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             _cache.Invalidate(rejectedKey, sentToken!);
         }
 
-        if (_credential is { HasPassword: true } && IsBasicOnly(response))
+        var challenges = AuthenticationChallengeParser.Parse(response.Headers);
+        if (_basic is not null && BasicAuthentication.IsAskedFor(challenges))
         {
+            // RFC 7617: the credentials go to the origin that challenged, and only there: the redirect
+            // follower inside drops them on any hop to another origin.
             response.Dispose();
-            return await SendWithBasicAsync(request, origin, cancellationToken).ConfigureAwait(false);
+            using var withBasic = CopyRequest(request, _basic.Header);
+            var answered = await base.SendAsync(withBasic, cancellationToken).ConfigureAwait(false);
+            _basic.Observe(answered, origin);
+            return answered;
         }
 
-        var key = GetTokenKey(response, origin, derivedScope, identity);
+        var key = GetTokenKey(challenges, origin, derivedScope, identity);
         if (key is null)
         {
             return response;
@@ -139,7 +149,7 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         _cache.RememberRealm(origin, new BearerRealm(key.Value.Realm, key.Value.Service));
         response.Dispose();
 
-        using var retry = CopyRequest(request, token);
+        using var retry = CopyRequest(request, new AuthenticationHeaderValue("Bearer", token));
         var retried = await base.SendAsync(retry, cancellationToken).ConfigureAwait(false);
         if (retried.StatusCode == HttpStatusCode.Unauthorized)
         {
@@ -151,35 +161,8 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         return retried;
     }
 
-    private async Task<HttpResponseMessage> SendWithBasicAsync(HttpRequestMessage request, string origin, CancellationToken cancellationToken)
+    private TokenCacheKey? GetTokenKey(IReadOnlyList<AuthenticationChallenge> challenges, string origin, string? derivedScope, string? identity)
     {
-        // RFC 7617: the credentials go to the origin that challenged, and only there: the redirect
-        // follower inside drops them on any hop to another origin.
-        using var retry = CopyRequest(request, new AuthenticationHeaderValue("Basic", _credential!.BasicParameter()));
-        var retried = await base.SendAsync(retry, cancellationToken).ConfigureAwait(false);
-        if (retried.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            Log.CredentialsRejected(_logger, origin, _credential.Source);
-        }
-        else
-        {
-            _basicAccepted = true;
-        }
-
-        return retried;
-    }
-
-    private static bool IsBasicOnly(HttpResponseMessage response)
-    {
-        var challenges = AuthenticationChallengeParser.Parse(response.Headers);
-        return challenges.Count > 0
-            && !challenges.Any(c => c.IsBearer)
-            && challenges.Any(c => string.Equals(c.Scheme, "Basic", StringComparison.OrdinalIgnoreCase));
-    }
-
-    private TokenCacheKey? GetTokenKey(HttpResponseMessage response, string origin, string? derivedScope, string? identity)
-    {
-        var challenges = AuthenticationChallengeParser.Parse(response.Headers);
         var bearer = challenges.FirstOrDefault(c => c.IsBearer);
         if (bearer is null)
         {
@@ -188,50 +171,22 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             return null;
         }
 
-        if (!bearer.TryGetParameter("realm", out var realm) || !IsUsableRealm(realm))
+        if (!BearerRealm.TryCreate(bearer, out var realm))
         {
             Log.UnusableRealm(_logger, origin);
             return null;
         }
 
-        bearer.TryGetParameter("service", out var service);
-
-        // The challenge knows best what the upstream wants; the path is the fallback.
-        var scope = bearer.TryGetParameter("scope", out var challenged) && RegistryScope.Split(challenged) is { Length: > 0 } scopes
-            ? string.Join(' ', scopes)
-            : derivedScope;
-
-        return new TokenCacheKey(realm, string.IsNullOrEmpty(service) ? null : service, scope, identity);
+        return BearerChallenge.ToKey(bearer, realm, derivedScope, identity);
     }
-
-    // The realm is where the token request goes: an absolute http(s) URI, and no userinfo, which
-    // would put credentials in a URI (RFC 9110 section 4.2.4 deprecates it) and in logs.
-    private static bool IsUsableRealm(string realm) =>
-        Uri.TryCreate(realm, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-        && uri.UserInfo.Length == 0
-        && uri.Host.Length > 0;
 
     private async Task<TokenResponse> FetchTokenAsync(TokenCacheKey key, CancellationToken cancellationToken)
     {
-        // Distribution token spec, "Requesting a Token": GET realm?service=S&scope=X, one scope
-        // parameter per scope. Anonymous: a fresh request with none of the client's headers.
-        var query = new List<KeyValuePair<string, string?>>();
-        if (key.Service is not null)
-        {
-            query.Add(new("service", key.Service));
-        }
-
-        if (key.Scope is not null)
-        {
-            foreach (var scope in RegistryScope.Split(key.Scope))
-            {
-                query.Add(new("scope", scope));
-            }
-        }
-
-        using var tokenRequest = CreateTokenRequest(key, query);
-        tokenRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // docker's identitytoken is an OAuth 2.0 refresh token, good for the POST form only; otherwise the
+        // GET, with Basic when there is a password (token spec: the client authenticates to the token server).
+        using var tokenRequest = _credential?.IdentityToken is { } refreshToken
+            ? TokenRequestBuilder.RefreshForm(key, refreshToken)
+            : TokenRequestBuilder.Get(key, _credential is { HasPassword: true } ? _credential.BasicParameter() : null);
 
         var started = _cache.TimeProvider.GetTimestamp();
         var fetched = false;
@@ -256,44 +211,6 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             _telemetry?.TokenFetched(fetched, _cache.TimeProvider.GetElapsedTime(started));
         }
     }
-
-    private HttpRequestMessage CreateTokenRequest(TokenCacheKey key, List<KeyValuePair<string, string?>> query)
-    {
-        if (_credential?.IdentityToken is { } refreshToken)
-        {
-            // Distribution OAuth 2.0 token spec ("Refresh token format"): a POST form with
-            // grant_type=refresh_token; scopes are space-separated there (RFC 6749 section 3.3).
-            var form = new List<KeyValuePair<string, string>>
-            {
-                new("grant_type", "refresh_token"),
-                new("refresh_token", refreshToken),
-                new("client_id", ClientId),
-            };
-            if (key.Service is not null)
-            {
-                form.Add(new("service", key.Service));
-            }
-
-            if (key.Scope is not null)
-            {
-                form.Add(new("scope", key.Scope));
-            }
-
-            return new HttpRequestMessage(HttpMethod.Post, key.Realm) { Content = new FormUrlEncodedContent(form) };
-        }
-
-        var request = new HttpRequestMessage(HttpMethod.Get, QueryHelpers.AddQueryString(key.Realm, query));
-        if (_credential is { HasPassword: true })
-        {
-            // Token spec, "Requesting a Token": the client authenticates to the token server with Basic.
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.BasicParameter());
-        }
-
-        return request;
-    }
-
-    private static HttpRequestMessage CopyRequest(HttpRequestMessage request, string token) =>
-        CopyRequest(request, new AuthenticationHeaderValue("Bearer", token));
 
     private static HttpRequestMessage CopyRequest(HttpRequestMessage request, AuthenticationHeaderValue authorization)
     {
@@ -323,9 +240,6 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
         return copy;
     }
 
-    /// <summary>The OAuth 2.0 client_id Collage names itself with (the token spec requires one).</summary>
-    public const string ClientId = "collage";
-
     // Authorities, realms and config keys only: never a token, a password, or a query string.
     private static partial class Log
     {
@@ -346,9 +260,6 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
 
         [LoggerMessage(6, LogLevel.Debug, "Sending a cached token up front to upstream {Upstream}.", EventName = "SendingCachedToken")]
         public static partial void SendingCachedToken(ILogger logger, string upstream);
-
-        [LoggerMessage(7, LogLevel.Warning, "Upstream {Upstream} rejected the credentials configured at {CredentialSource}; passing its 401 on.", EventName = "CredentialsRejected")]
-        public static partial void CredentialsRejected(ILogger logger, string upstream, string credentialSource);
 
         // The message, not the exception: nothing in it can carry the credentials, and no stack trace is needed.
         [LoggerMessage(8, LogLevel.Warning, "Token server {TokenServer} refused a token for upstream {Upstream} with the credentials configured at {CredentialSource} ({Reason}); passing its 401 on.", EventName = "CredentialedTokenFetchFailed")]

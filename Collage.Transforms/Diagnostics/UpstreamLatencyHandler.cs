@@ -1,8 +1,9 @@
 namespace Collage.Transforms.Diagnostics;
 
 /// <summary>
-/// The outermost layer of an upstream's handler chain: measures how long the upstream took to answer with
-/// headers, token dance and redirects included, as the client sees it. The body is not waited for.
+/// The outermost layer of an upstream's handler chain (<see cref="Upstreams.UpstreamHandlerChain"/>): measures how
+/// long the upstream took to answer with headers, token dance and redirects included, as the client sees it. The
+/// body is not waited for.
 /// </summary>
 internal sealed class UpstreamLatencyHandler(UpstreamTelemetry telemetry, TimeProvider timeProvider) : DelegatingHandler
 {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Collage.Transforms.Authentication;
 using Collage.Transforms.Credentials;
@@ -7,7 +6,6 @@ using Collage.Transforms.Mounts;
 using Collage.Transforms.Registry;
 using Collage.Transforms.Upstreams;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Passthrough;
@@ -126,15 +124,12 @@ internal sealed partial class TokenRelay(
         {
             using var response = await clients.GetClient(table, upstream).SendAsync(probe, timeout.Token).ConfigureAwait(false);
             var bearer = AuthenticationChallengeParser.Parse(response.Headers).FirstOrDefault(c => c.IsBearer);
-            if (bearer is null || !bearer.TryGetParameter("realm", out var realm)
-                || !Uri.TryCreate(realm, UriKind.Absolute, out var realmUri) || realmUri.Scheme is not ("http" or "https") || realmUri.UserInfo.Length > 0)
+            if (bearer is null || !BearerRealm.TryCreate(bearer, out var learned))
             {
                 Log.NoBearerRealm(logger, upstream.Authority, (int)response.StatusCode);
                 return null;
             }
 
-            bearer.TryGetParameter("service", out var service);
-            var learned = new BearerRealm(realm, string.IsNullOrEmpty(service) ? null : service);
             cache.RememberRealm(origin, learned);
             return learned;
         }
@@ -147,8 +142,7 @@ internal sealed partial class TokenRelay(
 
     private async Task<TokenResponse> FetchAsync(HttpMessageInvoker client, TokenCacheKey key, ClientGrant grant, CancellationToken cancellationToken)
     {
-        using var request = grant.IsForm ? FormRequest(key, grant) : GetRequest(key, grant);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var request = CreateRequest(key, grant);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(cache.Options.TokenRequestTimeout);
 
@@ -165,69 +159,12 @@ internal sealed partial class TokenRelay(
         return token;
     }
 
-    private static HttpRequestMessage GetRequest(TokenCacheKey key, ClientGrant grant)
-    {
-        // Token spec, "Requesting a Token": GET realm?service=S&scope=X..., Basic credentials when the client has them.
-        var query = new List<KeyValuePair<string, string?>>();
-        if (key.Service is not null)
-        {
-            query.Add(new("service", key.Service));
-        }
-
-        foreach (var scope in key.Scope is null ? [] : RegistryScope.Split(key.Scope))
-        {
-            query.Add(new("scope", scope));
-        }
-
-        if (grant.Offline)
-        {
-            query.Add(new("offline_token", "true"));
-            query.Add(new("client_id", grant.ClientId ?? UpstreamTokenHandler.ClientId));
-        }
-
-        var request = new HttpRequestMessage(HttpMethod.Get, QueryHelpers.AddQueryString(key.Realm, query));
-        if (grant.BasicParameter is { } basic)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
-        }
-
-        return request;
-    }
-
-    private static HttpRequestMessage FormRequest(TokenCacheKey key, ClientGrant grant)
-    {
-        // Distribution's OAuth 2.0 token spec: grant_type=password or refresh_token, scopes space-separated.
-        var form = new List<KeyValuePair<string, string>>();
-        if (grant.RefreshToken is { } refresh)
-        {
-            form.Add(new("grant_type", "refresh_token"));
-            form.Add(new("refresh_token", refresh));
-        }
-        else
-        {
-            form.Add(new("grant_type", "password"));
-            form.Add(new("username", grant.Username!));
-            form.Add(new("password", grant.Password ?? string.Empty));
-        }
-
-        form.Add(new("client_id", grant.ClientId ?? UpstreamTokenHandler.ClientId));
-        if (grant.Offline)
-        {
-            form.Add(new("access_type", "offline"));
-        }
-
-        if (key.Service is not null)
-        {
-            form.Add(new("service", key.Service));
-        }
-
-        if (key.Scope is not null)
-        {
-            form.Add(new("scope", key.Scope));
-        }
-
-        return new HttpRequestMessage(HttpMethod.Post, key.Realm) { Content = new FormUrlEncodedContent(form) };
-    }
+    // The grant goes on as the client made it: a refresh-token or password grant as the OAuth 2.0 POST form,
+    // Basic or nothing as the token spec's GET.
+    private static HttpRequestMessage CreateRequest(TokenCacheKey key, ClientGrant grant) =>
+        grant.RefreshToken is { } refresh ? TokenRequestBuilder.RefreshForm(key, refresh, grant.ClientId, grant.Offline)
+        : grant.Username is { } username ? TokenRequestBuilder.PasswordForm(key, username, grant.Password ?? string.Empty, grant.ClientId, grant.Offline)
+        : TokenRequestBuilder.Get(key, grant.BasicParameter, grant.Offline, grant.ClientId);
 
     private static byte[] Serialize(TokenResponse token)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Rewriting;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Redirects;
@@ -11,37 +12,20 @@ namespace Collage.Transforms.Redirects;
 /// </summary>
 /// <remarks>
 /// <para>
-/// YARP never follows redirects (its <see cref="SocketsHttpHandler"/> has
-/// <c>AllowAutoRedirect = false</c>); this handler sits between the token handler and that
-/// <see cref="SocketsHttpHandler"/>, so credentials added by the token handler are seen here and
-/// are dropped as soon as a hop leaves the upstream's origin.
+/// The upstream's <see cref="SocketsHttpHandler"/> never follows redirects (<see cref="Upstreams.UpstreamSockets"/>
+/// sets <c>AllowAutoRedirect = false</c>); this handler sits right above it and below the token handler
+/// (<see cref="Upstreams.UpstreamHandlerChain"/>), so the <c>Authorization</c> the token handler, or a
+/// pass-through client, put on the request is seen here and dropped as soon as a hop leaves the upstream's origin.
 /// </para>
 /// <para>
-/// Every hop is a fresh request carrying only <see cref="ForwardedHeaders"/>, plus
+/// Every hop is a fresh request carrying only <see cref="RegistryHeaders.Request"/>, plus
 /// <c>Authorization</c> while the hop stays on the original origin; <c>Cookie</c> never. Each
 /// intermediate response is disposed. The final response's <see cref="HttpResponseMessage.RequestMessage"/>
-/// is the last hop's request, and <see cref="RedirectRequestOptions.RedirectCount"/> records the hops.
+/// is the last hop's request.
 /// </para>
 /// </remarks>
 internal sealed partial class RedirectFollowingHandler : DelegatingHandler
 {
-    /// <summary>
-    /// Request headers copied to every hop. They select the representation (content negotiation,
-    /// RFC 9110 section 12.5.1), a part of it (section 14.2 Range, 13.1.5 If-Range) or a
-    /// conditional answer (13.1.2 If-None-Match, 13.1.3 If-Modified-Since), which a redirect
-    /// target must see to answer the same question. Everything else, above all credentials and
-    /// cookies, belongs to the first origin.
-    /// </summary>
-    internal static readonly string[] ForwardedHeaders =
-    [
-        "Accept",
-        "Range",
-        "If-Range",
-        "If-None-Match",
-        "If-Modified-Since",
-        "User-Agent",
-    ];
-
     private readonly int _maxRedirects;
     private readonly ILogger<RedirectFollowingHandler> _logger;
     private readonly UpstreamTelemetry? _telemetry;
@@ -97,7 +81,6 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
         {
             if (!TryGetRedirectTarget(response, current.RequestUri!, out var target))
             {
-                Complete(original, response, redirects);
                 return response;
             }
 
@@ -110,7 +93,7 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
             if (refusal is { } reason)
             {
                 Log.RedirectRefused(_logger, upstream.Authority, target.Scheme, target.Authority, reason);
-                return Refuse(original, current, response, reason);
+                return Refuse(original, current, response);
             }
 
             Log.FollowingRedirect(_logger, (int)response.StatusCode, current.RequestUri!.Authority, target.Authority);
@@ -129,7 +112,7 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
         }
 
         Log.RedirectLimitExceeded(_logger, upstream.Authority, _maxRedirects);
-        return Refuse(original, current, response, RedirectRefusal.TooManyRedirects);
+        return Refuse(original, current, response);
     }
 
     /// <summary>
@@ -200,7 +183,11 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
             VersionPolicy = original.VersionPolicy,
         };
 
-        foreach (var name in ForwardedHeaders)
+        // The gateway's one request allow-list: what selects the representation, a part of it or a
+        // conditional answer (RFC 9110 sections 12.5, 14.2, 13.1) is a question the redirect target
+        // must see to answer the same; everything else, above all credentials and cookies, belongs
+        // to the first origin.
+        foreach (var name in RegistryHeaders.Request)
         {
             if (original.Headers.TryGetValues(name, out var values))
             {
@@ -226,21 +213,10 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
             && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
             && a.Port == b.Port;
 
-    private static void Complete(HttpRequestMessage original, HttpResponseMessage response, int redirects)
-    {
-        original.Options.Set(RedirectRequestOptions.RedirectCount, redirects);
-        if (response.RequestMessage is { } final && !ReferenceEquals(final, original))
-        {
-            final.Options.Set(RedirectRequestOptions.RedirectCount, redirects);
-        }
-    }
-
-    private static HttpResponseMessage Refuse(
-        HttpRequestMessage original, HttpRequestMessage current, HttpResponseMessage response, RedirectRefusal reason)
+    private static HttpResponseMessage Refuse(HttpRequestMessage original, HttpRequestMessage current, HttpResponseMessage response)
     {
         response.Dispose();
         DisposeHop(current, original);
-        original.Options.Set(RedirectRequestOptions.Refusal, reason);
 
         // RFC 9110 section 15.6.3: Collage, acting as a gateway, got an answer it cannot use.
         // No Location and no body: the redirect target (a signed CDN URL) must not leak to the client.

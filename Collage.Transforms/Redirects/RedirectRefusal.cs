@@ -1,13 +1,11 @@
 namespace Collage.Transforms.Redirects;
 
 /// <summary>
-/// Why <see cref="RedirectFollowingHandler"/> answered 502 Bad Gateway instead of following a redirect.
+/// Why <see cref="RedirectFollowingHandler"/> refused to follow a redirect and answered 502 Bad Gateway
+/// (one more redirect than <see cref="RedirectOptions.MaxRedirects"/> allows is logged on its own).
 /// </summary>
 internal enum RedirectRefusal
 {
-    /// <summary>The upstream redirected more often than <see cref="RedirectOptions.MaxRedirects"/> allows.</summary>
-    TooManyRedirects,
-
     /// <summary>The redirect target's scheme is neither http nor https.</summary>
     UnsupportedScheme,
 

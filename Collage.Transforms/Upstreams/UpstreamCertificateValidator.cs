@@ -12,8 +12,9 @@ namespace Collage.Transforms.Upstreams;
 /// explicit <see cref="UpstreamOptions.InsecureSkipVerify"/> opt-in.
 /// </summary>
 /// <remarks>
-/// Build one per upstream and reuse it across handler rebuilds: the CA files are read once, in
-/// the constructor, so a bad path fails at start-up rather than on the first pull.
+/// <see cref="UpstreamSockets.Create"/> builds one per upstream client: the CA files are read once, in
+/// the constructor, so a bad path fails when a table is prepared (start-up or reload) rather than on
+/// the first pull.
 /// </remarks>
 internal sealed partial class UpstreamCertificateValidator
 {

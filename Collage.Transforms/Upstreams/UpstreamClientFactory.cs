@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Collage.Transforms.Configuration;
 using Collage.Transforms.Mounts;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -10,16 +10,17 @@ namespace Collage.Transforms.Upstreams;
 /// <summary>
 /// One <see cref="HttpMessageInvoker"/> per upstream and settings, shared by YARP (as its client factory) and
 /// by the endpoints Collage answers itself (catalog), so each upstream has one connection pool and one token
-/// cache. Clients are built by <see cref="Prepare"/> before a table goes live, so a bad CA file rejects the
-/// table (at start-up or on reload) instead of failing requests.
+/// cache. Each is the upstream's <see cref="UpstreamSockets"/> under its <see cref="UpstreamHandlerChain"/>. Clients
+/// are built by <see cref="Prepare"/> before a table goes live, so a bad CA file rejects the table (at start-up or
+/// on reload) instead of failing requests.
 /// </summary>
 internal sealed class UpstreamClientFactory(
     MountTableProvider tables,
     IOptions<UpstreamHttpOptions> httpOptions,
-    IEnumerable<IUpstreamHandlerWrapper> wrappers) : IForwarderHttpClientFactory, IDisposable
+    UpstreamHandlerChain chain,
+    ILogger<UpstreamCertificateValidator> tlsLogger) : IForwarderHttpClientFactory, IDisposable
 {
     private readonly ConcurrentDictionary<string, HttpMessageInvoker> _clients = new(StringComparer.Ordinal);
-    private readonly IUpstreamHandlerWrapper[] _wrappers = wrappers.ToArray();
     private readonly object _prepareLock = new();
 
     /// <summary>
@@ -88,31 +89,16 @@ internal sealed class UpstreamClientFactory(
 
     private HttpMessageInvoker Build(Upstream upstream, UpstreamOptions options)
     {
-        var http = httpOptions.Value;
-        var sockets = new SocketsHttpHandler
+        var sockets = UpstreamSockets.Create(httpOptions.Value, upstream.Authority, options, tlsLogger);
+        try
         {
-            // YARP and the redirect follower decide about redirects, cookies and encodings, not the handler.
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            // HTTP(S)_PROXY and NO_PROXY from the environment, as corporate networks need.
-            UseProxy = true,
-            ConnectTimeout = http.ConnectTimeout,
-            PooledConnectionIdleTimeout = http.PooledConnectionIdleTimeout,
-            PooledConnectionLifetime = http.PooledConnectionLifetime,
-            EnableMultipleHttp2Connections = true,
-            // A body left unread (the client hung up mid-blob, an error body read only in part) closes its
-            // connection at once: draining up to 1 MiB to reuse it would keep pulling a blob nobody reads,
-            // and the upstream would never see the abort.
-            MaxResponseDrainSize = 0,
-        };
-
-        HttpMessageHandler handler = sockets;
-        foreach (var wrapper in _wrappers)
-        {
-            handler = wrapper.Wrap(upstream, options, sockets, handler);
+            return new HttpMessageInvoker(chain.Build(upstream, options, sockets), disposeHandler: true);
         }
-
-        return new HttpMessageInvoker(handler, disposeHandler: true);
+        catch
+        {
+            // The chain could not be built (unreadable credentials, say): nothing else owns the sockets.
+            sockets.Dispose();
+            throw;
+        }
     }
 }

@@ -59,7 +59,7 @@ public sealed class TokenServerFaultTests
         upstream.Challenge = () => $"Bearer realm=\"http://127.0.0.1:{deadPort}/token\",service=\"fake-registry\",scope=\"repository:flavio/guestbook:pull\"";
         await using var collage = await CollageServer.StartAsync(
             new { mappings = new Dictionary<string, string> { ["cool/stuff"] = $"http://{upstream.BaseUri.Authority}/flavio" } },
-            services => services.AddSingleton<IUpstreamHandlerWrapper>(egress));
+            services => services.AddSingleton<IUpstreamWireTap>(egress));
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => GetAsync(collage)));
         await Task.Delay(TimeSpan.FromSeconds(2.5));

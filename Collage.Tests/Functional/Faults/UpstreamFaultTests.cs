@@ -165,7 +165,7 @@ public sealed class UpstreamFaultTests
         var egress = new EgressRecorder();
         await using var collage = await CollageServer.StartAsync(
             new { mappings = new Dictionary<string, string> { ["apps"] = "http://registry.collage-test.invalid:5000/team" } },
-            services => services.AddSingleton<IUpstreamHandlerWrapper>(egress));
+            services => services.AddSingleton<IUpstreamWireTap>(egress));
 
         using var response = await collage.Client.GetAsync("/v2/apps/web/manifests/v1");
 
@@ -190,7 +190,7 @@ public sealed class UpstreamFaultTests
                 mappings = new Dictionary<string, string> { ["apps"] = "http://127.0.0.1:9/team" },
                 http = new { connectTimeout = "00:00:01" },
             },
-            services => services.AddSingleton<IUpstreamHandlerWrapper>(egress));
+            services => services.AddSingleton<IUpstreamWireTap>(egress));
 
         var clock = Stopwatch.StartNew();
         using var response = await collage.Client.GetAsync("/v2/apps/web/manifests/v1");

@@ -38,7 +38,7 @@ public sealed class EgressTests
                     ["apps"] = $"http://{redirecting.Authority}/team",
                 },
             },
-            services => services.AddSingleton<IUpstreamHandlerWrapper>(egress));
+            services => services.AddSingleton<IUpstreamWireTap>(egress));
         var digest = "sha256:" + new string('b', 64);
         var d = decoy.Authority;
 

@@ -31,7 +31,7 @@ public sealed class HostileInputTests : IAsyncLifetime
                 mappings = new Dictionary<string, string> { ["apps"] = $"http://{_upstream.Authority}/team" },
                 vhosts = new Dictionary<string, object> { ["private.lan"] = new { mappings = new Dictionary<string, string> { ["secret"] = $"http://{_private.Authority}/hidden" } } },
             },
-            services => services.AddSingleton<IUpstreamHandlerWrapper>(_egress));
+            services => services.AddSingleton<IUpstreamWireTap>(_egress));
     }
 
     public async Task DisposeAsync()

@@ -58,7 +58,7 @@ internal sealed class CollageServer : IAsyncDisposable
 
     /// <summary>
     /// Starts Collage with extra services registered before its own, e.g. an <see cref="EgressRecorder"/>
-    /// as the innermost layer of every upstream's handler chain.
+    /// as the wire tap on every upstream's sockets.
     /// </summary>
     public static Task<CollageServer> StartAsync(object config, Action<IServiceCollection> configureServices, params string[] extraArgs) =>
         StartAsync(config, [], "127.0.0.1", 0, builder => configureServices(builder.Services), extraArgs);

@@ -1,19 +1,17 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Collage.Transforms.Configuration;
-using Collage.Transforms.Mounts;
 using Collage.Transforms.Upstreams;
 
 namespace Collage.Tests.Functional.Infrastructure;
 
 /// <summary>
-/// Registered before Collage's own layers, so it is the innermost layer of every upstream's handler chain:
+/// Registered as the <see cref="IUpstreamWireTap"/>, so it sits right on the sockets of every upstream's handler chain:
 /// it sees every request that goes on the wire (upstream requests, token fetches, each redirect hop) and,
 /// through <see cref="SocketsHttpHandler.ConnectCallback"/>, every TCP connection Collage opens.
 /// Connections go to loopback addresses only; any other host is recorded and refused, never resolved.
 /// </summary>
-internal sealed class EgressRecorder : IUpstreamHandlerWrapper
+internal sealed class EgressRecorder : IUpstreamWireTap
 {
     private readonly ConcurrentQueue<string> _connects = new();
     private readonly ConcurrentQueue<Uri> _requests = new();
@@ -30,10 +28,10 @@ internal sealed class EgressRecorder : IUpstreamHandlerWrapper
     /// </summary>
     public Func<DnsEndPoint, CancellationToken, ValueTask<Stream>?>? Fault { get; set; }
 
-    public HttpMessageHandler Wrap(Upstream upstream, UpstreamOptions options, SocketsHttpHandler sockets, HttpMessageHandler inner)
+    public HttpMessageHandler Attach(SocketsHttpHandler sockets)
     {
         sockets.ConnectCallback = ConnectAsync;
-        return new RecordingHandler(inner, _requests);
+        return new RecordingHandler(sockets, _requests);
     }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Collage.Tests.Common;
 using Collage.Transforms.Redirects;
-using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Tests.Functional.Redirects;
@@ -57,6 +56,22 @@ public sealed class RedirectFollowingTests
     }
 
     [Fact]
+    public async Task Get_ConditionalThroughRedirect_CdnReceivesIfMatchAndIfUnmodifiedSince()
+    {
+        await using var scenario = await RedirectScenario.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, RedirectScenario.BlobPath);
+        request.Headers.IfMatch.Add(EntityTagHeaderValue.Any);
+        request.Headers.IfUnmodifiedSince = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        using var response = await scenario.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var atCdn = scenario.Cdn.Requests.Should().ContainSingle().Subject;
+        atCdn.Header("If-Match").Should().Be("*");
+        atCdn.Header("If-Unmodified-Since").Should().Be("Fri, 01 Jan 2100 00:00:00 GMT");
+    }
+
+    [Fact]
     public async Task Get_RangeThroughRedirect_Returns206WithContentRange()
     {
         await using var scenario = await RedirectScenario.StartAsync();
@@ -106,10 +121,8 @@ public sealed class RedirectFollowingTests
         TestCertificates.WritePem(ca, caFile);
         try
         {
-            var validator = new UpstreamCertificateValidator(
-                "127.0.0.1", new UpstreamOptions { CaFile = caFile }, new RecordingLogger<UpstreamCertificateValidator>());
             await using var scenario = await RedirectScenario.StartAsync(
-                upstreamCertificate: certificate, validator: validator);
+                upstreamCertificate: certificate, upstreamOptions: new UpstreamOptions { CaFile = caFile });
             scenario.Upstream.BaseUri.Scheme.Should().Be("https");
 
             using var response = await scenario.Client.GetAsync(RedirectScenario.BlobPath);

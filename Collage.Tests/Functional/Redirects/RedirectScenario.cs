@@ -1,6 +1,7 @@
 using System.Net;
 using Collage.Tests.Common;
 using Collage.Tests.Functional.Common;
+using Collage.Transforms.Configuration;
 using Collage.Transforms.Redirects;
 using Collage.Transforms.Upstreams;
 using Microsoft.AspNetCore.Http;
@@ -8,8 +9,8 @@ using Microsoft.AspNetCore.Http;
 namespace Collage.Tests.Functional.Redirects;
 
 /// <summary>
-/// client -> proxy (YARP + RedirectFollowingHandler) -> upstream registry -> 307 -> CDN,
-/// each a real Kestrel server on its own 127.0.0.1 port.
+/// client -> proxy (YARP + RedirectFollowingHandler on the gateway's own upstream sockets) -> upstream
+/// registry -> 307 -> CDN, each a real Kestrel server on its own 127.0.0.1 port.
 /// </summary>
 internal sealed class RedirectScenario : IAsyncDisposable
 {
@@ -48,7 +49,7 @@ internal sealed class RedirectScenario : IAsyncDisposable
     /// <c>/v2/loop</c> with 307 to itself, and serves the payload at <c>/local/data</c>.
     /// </summary>
     public static async Task<RedirectScenario> StartAsync(
-        RedirectOptions? options = null, LoopbackServer? cdn = null, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null, UpstreamCertificateValidator? validator = null)
+        RedirectOptions? options = null, LoopbackServer? cdn = null, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null, UpstreamOptions? upstreamOptions = null)
     {
         cdn ??= await StartCdnAsync();
         var cdnBlob = cdn.Url("/docker/registry/v2/blobs/sha256/01/0123/data?X-Signature=secret&Expires=1");
@@ -78,7 +79,9 @@ internal sealed class RedirectScenario : IAsyncDisposable
         self = upstream.BaseUri;
 
         var logger = new RecordingLogger<RedirectFollowingHandler>();
-        var invoker = new TestForwarderHttpClientFactory(options ?? new RedirectOptions(), logger, validator).CreateInvoker();
+        var sockets = UpstreamSockets.Create(
+            new UpstreamHttpOptions(), upstream.BaseUri.Authority, upstreamOptions ?? new UpstreamOptions(), new RecordingLogger<UpstreamCertificateValidator>());
+        var invoker = new HttpMessageInvoker(new RedirectFollowingHandler(options ?? new RedirectOptions(), logger) { InnerHandler = sockets });
         var proxy = await ProxyServer.StartAsync(upstream.BaseUri, invoker);
         return new RedirectScenario(cdn, upstream, proxy, invoker, logger);
     }

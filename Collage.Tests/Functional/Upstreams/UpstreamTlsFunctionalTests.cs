@@ -10,7 +10,7 @@ namespace Collage.Tests.Functional.Upstreams;
 
 /// <summary>
 /// A real HTTPS Kestrel upstream on 127.0.0.1 with a certificate from a throw-away CA, reached
-/// through a <see cref="SocketsHttpHandler"/> configured by <see cref="UpstreamTls"/>.
+/// through the <see cref="SocketsHttpHandler"/> the gateway makes for it (<see cref="UpstreamSockets"/>).
 /// </summary>
 public sealed class UpstreamTlsFunctionalTests : IDisposable
 {
@@ -102,8 +102,7 @@ public sealed class UpstreamTlsFunctionalTests : IDisposable
             context => context.Response.WriteAsync("{}"), certificate);
         upstream.BaseUri.Scheme.Should().Be("https");
 
-        using var handler = UpstreamTls.Configure(
-            new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }, upstream.BaseUri.Authority, options, _logger);
+        using var handler = UpstreamSockets.Create(new UpstreamHttpOptions(), upstream.BaseUri.Authority, options, _logger);
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         using var response = await client.GetAsync(upstream.Url("/v2/"));
         return response.StatusCode;

@@ -1,8 +1,8 @@
+using Collage.Proxy.Health;
 using Collage.Proxy.Routing;
 using Collage.Transforms.Configuration;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Upstreams;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 
@@ -10,15 +10,18 @@ namespace Collage.Proxy.Configuration;
 
 /// <summary>
 /// Applies edits of appsettings.json or the config file without a restart: builds and validates a whole new
-/// mount table, prepares its upstream clients, regenerates YARP's routes and clusters, then swaps the table.
-/// A bad edit is logged with its key and the last good config keeps serving.
+/// mount table (mounts, upstreams, <c>Collage:Http</c>, <c>publicUrl</c>, <c>trustedProxies</c>, <c>dockerConfig</c>: every
+/// setting a request reads lives in it), prepares its upstream clients, regenerates YARP's routes and clusters, then
+/// swaps the table. A change applies whole or not at all: a bad edit, or one to settings that only apply at start-up
+/// (<c>Collage:Health</c>), is logged with its key and the last good config keeps serving; nothing is accepted and
+/// then ignored.
 /// </summary>
 internal sealed partial class ConfigurationReloader(
     IConfiguration configuration,
     MountTableProvider tables,
     UpstreamClientFactory clients,
     InMemoryConfigProvider proxyConfig,
-    IOptions<UpstreamHttpOptions> http,
+    HealthOptions health,
     ConfigFileStatus fileStatus,
     ILogger<ConfigurationReloader> logger) : IHostedService, IDisposable
 {
@@ -47,9 +50,15 @@ internal sealed partial class ConfigurationReloader(
             try
             {
                 var table = MountTableBuilder.Build(CollageConfigReader.Read(configuration));
+                if (HealthConfigReader.Read(configuration) != health)
+                {
+                    // The prober is a hosted service chosen at start-up; applying half a change would be worse.
+                    throw new CollageConfigException(HealthOptions.SectionName, "health settings apply at start-up only. Restart Collage to apply this change; none of it was applied.");
+                }
+
                 clients.Prepare(table);
                 // YARP first: a request resolved by the new table must find its upstream's cluster.
-                var (routes, clusters) = ProxyConfigFactory.Create(table, http.Value);
+                var (routes, clusters) = ProxyConfigFactory.Create(table);
                 proxyConfig.Update(routes, clusters);
                 tables.Update(table);
                 fileStatus.Clear();

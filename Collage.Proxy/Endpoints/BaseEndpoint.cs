@@ -22,8 +22,7 @@ internal static class BaseEndpoint
         var feature = context.Features.GetRequiredFeature<RegistryRequestFeature>();
         if (PassthroughChallenge.IsAllPassthrough(feature.Table, feature.Map) && !HasIssuedToken(context, feature.Map, services.GetRequiredService<IssuedTokens>()))
         {
-            var publicUrl = services.GetRequiredService<PublicUrlResolver>();
-            context.Response.Headers.WWWAuthenticate = PassthroughChallenge.Bearer(context, publicUrl, feature, scope: null);
+            context.Response.Headers.WWWAuthenticate = PassthroughChallenge.Bearer(context, feature, scope: null);
             return new OciError(StatusCodes.Status401Unauthorized, "UNAUTHORIZED", "authentication required").WriteAsync(context);
         }
 

@@ -4,12 +4,10 @@ using Collage.Proxy.Observability;
 using Collage.Proxy.Routing;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Configuration;
-using Collage.Transforms.Credentials;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Passthrough;
 using Collage.Transforms.Rewriting;
 using Collage.Transforms.Upstreams;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Collage.Proxy.Hosting;
@@ -30,11 +28,10 @@ internal static class CollageServices
         ConfigFileStatus fileStatus)
     {
         services.AddSingleton(new MountTableProvider(table));
-        services.AddSingleton(Options.Create(options.Http));
         services.AddSingleton<CatalogAggregator>();
         services.AddUpstreamHandlers();
 
-        var (routes, clusters) = ProxyConfigFactory.Create(table, options.Http);
+        var (routes, clusters) = ProxyConfigFactory.Create(table);
         services.AddReverseProxy()
             .LoadFromMemory(routes, clusters)
             .AddTransforms<RegistryTransformProvider>();
@@ -47,6 +44,6 @@ internal static class CollageServices
         services.AddHostedService<ConfigurationReloader>();
         services.AddCollageObservability(configuration);
         services.AddCollageHealth(health);
-        services.AddUpstreamCredentials(options, DockerConfigFile.Locate(options.DockerConfig, Environment.GetEnvironmentVariable));
+        services.AddUpstreamCredentials();
     }
 }

@@ -15,7 +15,7 @@ internal static class ProxyConfigFactory
 {
     public const string RouteId = "registry";
 
-    public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Create(MountTable table, UpstreamHttpOptions http)
+    public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Create(MountTable table)
     {
         var clusters = table.Upstreams
             .Select(upstream => new ClusterConfig
@@ -23,14 +23,14 @@ internal static class ProxyConfigFactory
                 ClusterId = upstream.Id,
                 // Names the client UpstreamClientFactory prepared; a changed CA or credential changes the
                 // cluster, so YARP asks the factory for the new client.
-                Metadata = new Dictionary<string, string> { [UpstreamClientKey.MetadataKey] = UpstreamClientKey.For(upstream, table, http) },
+                Metadata = new Dictionary<string, string> { [UpstreamClientKey.MetadataKey] = UpstreamClientKey.For(upstream, table) },
                 Destinations = new Dictionary<string, DestinationConfig>
                 {
                     ["upstream"] = new() { Address = upstream.BaseUri.ToString() },
                 },
                 HttpRequest = new ForwarderRequestConfig
                 {
-                    ActivityTimeout = http.ActivityTimeout,
+                    ActivityTimeout = table.Http.ActivityTimeout,
                     // Blobs are large and parallel: HTTP/1.1 gives each its own connection instead of
                     // multiplexing them over one HTTP/2 connection's flow-control window.
                     Version = HttpVersion.Version11,

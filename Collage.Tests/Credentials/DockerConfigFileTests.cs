@@ -79,14 +79,16 @@ public sealed class DockerConfigFileTests
             File.WriteAllText(dockerConfig, "{\"auths\": {\"quay.io\": {\"auth\": \"" + Auth("docker:dockerpass") + "\"}}}");
             var passwordFile = Path.Combine(directory.FullName, "pw");
             File.WriteAllText(passwordFile, "filepass\n");
-            var resolver = new UpstreamCredentialResolver(dockerConfig);
+            // No DOCKER_CONFIG and no HOME: only the configured file can be found.
+            var resolver = new UpstreamCredentialResolver(_ => null);
 
-            resolver.Resolve("quay.io", new UpstreamOptions())!.Username.Should().Be("docker");
-            resolver.Resolve("quay.io", new UpstreamOptions { Username = "u", PasswordFile = passwordFile })!.Password.Should().Be("filepass");
-            resolver.Resolve("quay.io", new UpstreamOptions { Auth = UpstreamAuthMode.Passthrough }).Should().BeNull();
-            resolver.Resolve("ghcr.io", new UpstreamOptions()).Should().BeNull();
+            resolver.Resolve("quay.io", new UpstreamOptions(), dockerConfig)!.Username.Should().Be("docker");
+            resolver.Resolve("quay.io", new UpstreamOptions { Username = "u", PasswordFile = passwordFile }, dockerConfig)!.Password.Should().Be("filepass");
+            resolver.Resolve("quay.io", new UpstreamOptions { Auth = UpstreamAuthMode.Passthrough }, dockerConfig).Should().BeNull();
+            resolver.Resolve("ghcr.io", new UpstreamOptions(), dockerConfig).Should().BeNull();
+            resolver.Resolve("quay.io", new UpstreamOptions(), dockerConfig: null).Should().BeNull("without a configured file and without a default one there is none");
 
-            var missing = () => resolver.Resolve("quay.io", new UpstreamOptions { Username = "u", PasswordFile = Path.Combine(directory.FullName, "nope") });
+            var missing = () => resolver.Resolve("quay.io", new UpstreamOptions { Username = "u", PasswordFile = Path.Combine(directory.FullName, "nope") }, dockerConfig);
             missing.Should().Throw<CollageConfigException>().Which.Key.Should().Be("upstreams:quay.io:passwordFile");
         }
         finally

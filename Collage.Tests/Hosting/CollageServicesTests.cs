@@ -1,8 +1,8 @@
 using Collage.Proxy.Hosting;
 using Collage.Transforms.Configuration;
 using Collage.Transforms.Credentials;
+using Collage.Transforms.Mounts;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Collage.Tests.Hosting;
 
@@ -15,11 +15,11 @@ public sealed class CollageServicesTests : IDisposable
     private static string[] Args(params string[] more) => ["--port", "0", "--bind", "127.0.0.1", .. more];
 
     [Fact]
-    public async Task Add_CollageHttp_IsTheUpstreamHttpOptionsServed()
+    public async Task Add_CollageHttp_IsTheTableInForce()
     {
         await using var app = CollageApp.Build(Args("--Collage:Http:ConnectTimeout", "00:00:03"));
 
-        app.Services.GetRequiredService<IOptions<UpstreamHttpOptions>>().Value.Should().Be(new UpstreamHttpOptions { ConnectTimeout = TimeSpan.FromSeconds(3) });
+        app.Services.GetRequiredService<MountTableProvider>().Current.Http.Should().Be(new UpstreamHttpOptions { ConnectTimeout = TimeSpan.FromSeconds(3) });
     }
 
     [Fact]
@@ -33,6 +33,7 @@ public sealed class CollageServicesTests : IDisposable
 
         // Two registrations worked only because the last one won; the handler chain and the token relay must share one.
         services!.Where(d => d.ServiceType == typeof(UpstreamCredentialResolver)).Should().ContainSingle();
-        app.Services.GetRequiredService<UpstreamCredentialResolver>().DockerConfigPath.Should().Be(dockerConfig);
+        var table = app.Services.GetRequiredService<MountTableProvider>().Current;
+        app.Services.GetRequiredService<UpstreamCredentialResolver>().Locate(table.DockerConfig).Should().Be(dockerConfig);
     }
 }

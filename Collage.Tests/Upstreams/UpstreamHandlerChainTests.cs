@@ -102,7 +102,7 @@ public sealed class UpstreamHandlerChainTests : IDisposable
     private ServiceProvider Services(IUpstreamWireTap? tap = null)
     {
         // The host registers the resolver once (AddUpstreamCredentials); without a docker config here.
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(_time).AddSingleton(new UpstreamCredentialResolver(dockerConfigPath: null));
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(_time).AddSingleton(new UpstreamCredentialResolver(_ => null));
         if (tap is not null)
         {
             services.AddSingleton(tap);

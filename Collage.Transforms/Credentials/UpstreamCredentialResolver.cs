@@ -6,25 +6,23 @@ namespace Collage.Transforms.Credentials;
 /// Decides which credentials Collage uses for an upstream in gateway mode: those of its <c>upstreams</c> entry
 /// (<c>password</c>, <c>passwordFile</c>, <c>identityToken</c>; environment variables layer over the file through
 /// .NET configuration), else the docker config's entry for the same <c>host[:port]</c>, else none (anonymous).
+/// Files are read when an upstream's client is built (at start-up and when a reload changes its settings), so a
+/// reload that points <c>dockerConfig</c> elsewhere is applied, not ignored.
 /// </summary>
-internal sealed class UpstreamCredentialResolver
+/// <param name="environment">Reads an environment variable (<c>DOCKER_CONFIG</c>, <c>HOME</c>); the process's by default.</param>
+internal sealed class UpstreamCredentialResolver(Func<string, string?>? environment = null)
 {
-    private readonly Lazy<IReadOnlyDictionary<string, UpstreamCredential>> _dockerConfig;
+    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
 
-    public UpstreamCredentialResolver(string? dockerConfigPath)
-    {
-        DockerConfigPath = dockerConfigPath;
-        _dockerConfig = new(() => dockerConfigPath is null
-            ? new Dictionary<string, UpstreamCredential>()
-            : DockerConfigFile.Read(dockerConfigPath));
-    }
+    /// <summary>The docker config file read for the configured <paramref name="dockerConfig"/>, if any.</summary>
+    public string? Locate(string? dockerConfig) => DockerConfigFile.Locate(dockerConfig, _environment);
 
-    /// <summary>The docker config file read, if any.</summary>
-    public string? DockerConfigPath { get; }
-
-    /// <summary>The credentials for <paramref name="authority"/>, or null for anonymous access and pass-through.</summary>
+    /// <summary>
+    /// The credentials for <paramref name="authority"/>, or null for anonymous access and pass-through; the docker
+    /// config of <paramref name="dockerConfig"/> (the configured path, or null for the default location) is the fallback.
+    /// </summary>
     /// <exception cref="CollageConfigException">A password file cannot be read, or the docker config is malformed.</exception>
-    public UpstreamCredential? Resolve(string authority, UpstreamOptions options)
+    public UpstreamCredential? Resolve(string authority, UpstreamOptions options, string? dockerConfig)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Auth == UpstreamAuthMode.Passthrough)
@@ -43,7 +41,7 @@ internal sealed class UpstreamCredentialResolver
             return new UpstreamCredential(options.Username, options.Password, options.IdentityToken, key);
         }
 
-        return _dockerConfig.Value.GetValueOrDefault(authority);
+        return Locate(dockerConfig) is { } path ? DockerConfigFile.Read(path).GetValueOrDefault(authority) : null;
     }
 
     private static string ReadPasswordFile(string key, string path)

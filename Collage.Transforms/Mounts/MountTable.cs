@@ -3,8 +3,10 @@ using Collage.Transforms.Configuration;
 namespace Collage.Transforms.Mounts;
 
 /// <summary>
-/// The single source of truth for name mapping: picks the mount map for a Host and resolves names
-/// in both directions. Immutable; a configuration reload builds a new table.
+/// The configuration in force, as one snapshot: the single source of truth for name mapping (picks the mount map
+/// for a Host or a mirror client's <c>ns</c> and resolves names in both directions) and every setting a request
+/// reads on its way (upstream settings, HTTP timeouts, the public URL, the docker config). Immutable; a reload
+/// builds a new table, and a request keeps the one the front door read.
 /// </summary>
 internal sealed class MountTable
 {
@@ -42,6 +44,15 @@ internal sealed class MountTable
 
     /// <summary>Per-upstream settings by <see cref="Upstream.Authority"/>.</summary>
     public IReadOnlyDictionary<string, UpstreamOptions> UpstreamOptions { get; }
+
+    /// <summary>Timeouts and pooling of every upstream's client (<c>Collage:Http</c>); a reload applies a change.</summary>
+    public UpstreamHttpOptions Http { get; init; } = new();
+
+    /// <summary>How Collage names itself in pass-through challenges (<c>publicUrl</c>, <c>trustedProxies</c>).</summary>
+    public Passthrough.PublicUrlResolver PublicUrl { get; init; } = new(new Passthrough.PassthroughOptions());
+
+    /// <summary>The configured docker <c>config.json</c> (<c>dockerConfig</c>), or null for the default location.</summary>
+    public string? DockerConfig { get; init; }
 
     /// <summary>
     /// The map a request sees; the one way to choose one. A mirror client's registry host (containerd's <c>ns</c>

@@ -1,4 +1,5 @@
 using Collage.Transforms.Configuration;
+using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http;
 
@@ -50,7 +51,16 @@ internal static class MountTableBuilder
             }
         }
 
-        return new MountTable(global, vhosts, upstreams.Values.ToArray(), upstreamOptions);
+        return new MountTable(global, vhosts, upstreams.Values.ToArray(), upstreamOptions)
+        {
+            Http = options.Http,
+            PublicUrl = new PublicUrlResolver(new PassthroughOptions
+            {
+                PublicUrl = options.PublicUrl,
+                TrustedProxies = [.. options.TrustedProxies.Select(System.Net.IPAddress.Parse)],
+            }),
+            DockerConfig = options.DockerConfig,
+        };
     }
 
     private static MountMap BuildMap(string name, string section, IReadOnlyDictionary<string, string> mappings, Dictionary<string, Upstream> upstreams)

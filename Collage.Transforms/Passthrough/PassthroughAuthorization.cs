@@ -40,13 +40,12 @@ internal static class PassthroughAuthorization
     /// </summary>
     public static void Challenge(HttpContext context, RegistryRequestFeature feature)
     {
-        if (!PassthroughChallenge.IsPassthrough(feature.Table, feature.Resolved.Upstream)
-            || context.RequestServices?.GetService<PublicUrlResolver>() is not { } publicUrl)
+        if (!PassthroughChallenge.IsPassthrough(feature.Table, feature.Resolved.Upstream))
         {
             return;
         }
 
         context.Response.Headers[HeaderNames.WWWAuthenticate] = PassthroughChallenge.Bearer(
-            context, publicUrl, feature, $"repository:{feature.ResolvedRequest.Name}:pull");
+            context, feature, $"repository:{feature.ResolvedRequest.Name}:pull");
     }
 }

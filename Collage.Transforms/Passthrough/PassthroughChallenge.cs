@@ -22,8 +22,8 @@ internal static class PassthroughChallenge
     /// mirror client's <c>ns</c>, so the token request selects the same vhost as the request that was refused (a
     /// realm without it would resolve the scopes in the Host's map, which may not mount the name at all).
     /// </summary>
-    public static string Bearer(HttpContext context, PublicUrlResolver publicUrl, RegistryRequestFeature feature, string? scope) =>
-        Bearer(MirrorNamespace.AddToUri(publicUrl.Realm(context), feature.MirrorRegistry), publicUrl.Service(context), scope);
+    public static string Bearer(HttpContext context, RegistryRequestFeature feature, string? scope) =>
+        Bearer(MirrorNamespace.AddToUri(feature.Table.PublicUrl.Realm(context), feature.MirrorRegistry), feature.Table.PublicUrl.Service(context), scope);
 
     /// <summary>
     /// <c>Bearer realm="...",service="..."[,scope="..."]</c>. The values are URLs, host names and repository names,

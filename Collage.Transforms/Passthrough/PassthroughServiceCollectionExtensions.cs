@@ -1,5 +1,3 @@
-using System.Net;
-using Collage.Transforms.Configuration;
 using Collage.Transforms.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,20 +8,13 @@ namespace Collage.Transforms.Passthrough;
 internal static class PassthroughServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the credential resolver (docker config at <paramref name="dockerConfigPath"/>, if any), the public URL
-    /// of <paramref name="options"/>, the issued-token registry and the token relay.
+    /// Adds the credential resolver (its one registration; the docker config it reads is the table's), the
+    /// issued-token registry and the token relay. The public URL is part of the mount table, so a reload applies it.
     /// </summary>
-    public static IServiceCollection AddUpstreamCredentials(this IServiceCollection services, CollageOptions options, string? dockerConfigPath)
+    public static IServiceCollection AddUpstreamCredentials(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(new UpstreamCredentialResolver(dockerConfigPath));
-        services.AddSingleton(new PassthroughOptions
-        {
-            PublicUrl = options.PublicUrl,
-            TrustedProxies = [.. options.TrustedProxies.Select(IPAddress.Parse)],
-        });
-        services.AddSingleton<PublicUrlResolver>();
+        services.AddSingleton(new UpstreamCredentialResolver());
         services.AddSingleton(sp => new IssuedTokens(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenRelay>();
         return services;

@@ -1,6 +1,4 @@
-using Collage.Transforms.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Collage.Transforms.Rewriting;
@@ -10,10 +8,10 @@ namespace Collage.Transforms.Rewriting;
 /// gateway: copying every client header (Authorization and Cookie included), copying every upstream
 /// header, and adding X-Forwarded-*.
 /// </summary>
-internal sealed class RegistryTransformProvider(IOptions<UpstreamHttpOptions> http, ILogger<UpstreamResponseTransform> logger) : ITransformProvider
+internal sealed class RegistryTransformProvider(ILogger<UpstreamResponseTransform> logger) : ITransformProvider
 {
     private static readonly UpstreamRequestTransform RequestTransform = new();
-    private readonly UpstreamResponseTransform _responseTransform = new(http.Value.ActivityTimeout, logger);
+    private readonly UpstreamResponseTransform _responseTransform = new(logger);
 
     public void ValidateRoute(TransformRouteValidationContext context)
     {

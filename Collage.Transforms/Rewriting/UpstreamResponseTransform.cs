@@ -11,7 +11,7 @@ namespace Collage.Transforms.Rewriting;
 /// Turns the upstream's answer into Collage's: allow-listed headers, <c>Link</c> and <c>Location</c> in
 /// local names, a digest on every blob, tag lists rewritten, and errors replaced by Collage's own.
 /// </summary>
-internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogger logger) : ResponseTransform
+internal sealed class UpstreamResponseTransform(ILogger logger) : ResponseTransform
 {
     /// <summary>Upstream error bodies are short; only this much is read to learn their code.</summary>
     private const int MaxErrorBodyBytes = 64 * 1024;
@@ -90,7 +90,8 @@ internal sealed class UpstreamResponseTransform(TimeSpan activityTimeout, ILogge
         if (request.Kind == RegistryRequestKind.Blob && !HttpMethods.IsHead(httpContext.Request.Method))
         {
             context.SuppressResponseBody = true;
-            await BlobBodyCopier.CopyAsync(upstreamResponse.Content, httpContext, activityTimeout, logger, resolution.Upstream.Authority);
+            // The table's timeout, the one YARP waited for the headers with: a reload applies to the next request.
+            await BlobBodyCopier.CopyAsync(upstreamResponse.Content, httpContext, feature.Table.Http.ActivityTimeout, logger, resolution.Upstream.Authority);
         }
     }
 

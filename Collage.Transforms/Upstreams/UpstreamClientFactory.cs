@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Collage.Transforms.Configuration;
 using Collage.Transforms.Mounts;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Collage.Transforms.Upstreams;
@@ -16,7 +15,6 @@ namespace Collage.Transforms.Upstreams;
 /// </summary>
 internal sealed class UpstreamClientFactory(
     MountTableProvider tables,
-    IOptions<UpstreamHttpOptions> httpOptions,
     UpstreamHandlerChain chain,
     ILogger<UpstreamCertificateValidator> tlsLogger) : IForwarderHttpClientFactory, IDisposable
 {
@@ -36,18 +34,18 @@ internal sealed class UpstreamClientFactory(
             {
                 foreach (var upstream in current.Upstreams)
                 {
-                    keep.Add(UpstreamClientKey.For(upstream, current, httpOptions.Value));
+                    keep.Add(UpstreamClientKey.For(upstream, current));
                 }
             }
 
             foreach (var upstream in table.Upstreams)
             {
-                var key = UpstreamClientKey.For(upstream, table, httpOptions.Value);
+                var key = UpstreamClientKey.For(upstream, table);
                 if (!_clients.ContainsKey(key))
                 {
                     try
                     {
-                        _clients[key] = Build(upstream, table.UpstreamOptions.GetValueOrDefault(upstream.Authority) ?? new UpstreamOptions());
+                        _clients[key] = Build(table, upstream, table.UpstreamOptions.GetValueOrDefault(upstream.Authority) ?? new UpstreamOptions());
                     }
                     catch (InvalidOperationException ex)
                     {
@@ -75,7 +73,7 @@ internal sealed class UpstreamClientFactory(
     /// round) started with, never a second read of the table in force.
     /// </summary>
     public HttpMessageInvoker GetClient(MountTable table, Upstream upstream) =>
-        _clients.TryGetValue(UpstreamClientKey.For(upstream, table, httpOptions.Value), out var client)
+        _clients.TryGetValue(UpstreamClientKey.For(upstream, table), out var client)
             ? client
             : throw new InvalidOperationException($"No client was prepared for upstream '{upstream.Authority}'.");
 
@@ -87,12 +85,12 @@ internal sealed class UpstreamClientFactory(
         }
     }
 
-    private HttpMessageInvoker Build(Upstream upstream, UpstreamOptions options)
+    private HttpMessageInvoker Build(MountTable table, Upstream upstream, UpstreamOptions options)
     {
-        var sockets = UpstreamSockets.Create(httpOptions.Value, upstream.Authority, options, tlsLogger);
+        var sockets = UpstreamSockets.Create(table.Http, upstream.Authority, options, tlsLogger);
         try
         {
-            return new HttpMessageInvoker(chain.Build(upstream, options, sockets), disposeHandler: true);
+            return new HttpMessageInvoker(chain.Build(upstream, options, sockets, table.DockerConfig), disposeHandler: true);
         }
         catch
         {

@@ -41,8 +41,9 @@ internal sealed class UpstreamHandlerChain(
     /// <param name="upstream">The upstream.</param>
     /// <param name="options">The upstream's settings: its auth mode and credentials.</param>
     /// <param name="sockets">The upstream's socket handler, from <see cref="UpstreamSockets.Create"/>.</param>
+    /// <param name="dockerConfig">The configured docker <c>config.json</c>, or null for its default location.</param>
     /// <returns>The outermost handler; disposing it disposes the whole chain.</returns>
-    public HttpMessageHandler Build(Upstream upstream, UpstreamOptions options, SocketsHttpHandler sockets)
+    public HttpMessageHandler Build(Upstream upstream, UpstreamOptions options, SocketsHttpHandler sockets, string? dockerConfig = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(options);
@@ -54,7 +55,7 @@ internal sealed class UpstreamHandlerChain(
                 new UpstreamLatencyHandler(telemetry, timeProvider),
                 options.Auth == UpstreamAuthMode.Passthrough
                     ? null
-                    : new UpstreamTokenHandler(tokens, tokenLogger, credentials.Resolve(upstream.Authority, options), telemetry),
+                    : new UpstreamTokenHandler(tokens, tokenLogger, credentials.Resolve(upstream.Authority, options, dockerConfig), telemetry),
                 new RedirectFollowingHandler(redirects, redirectLogger, telemetry),
             ],
             tap?.Attach(sockets) ?? sockets);

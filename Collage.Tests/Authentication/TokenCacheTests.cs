@@ -124,14 +124,26 @@ public class TokenCacheTests
     {
         var cache = new TokenCache(_time);
         var fetches = 0;
+        var fetchStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource<TokenResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<CancellationToken, Task<TokenResponse>> fetch = _ =>
+        {
+            Interlocked.Increment(ref fetches);
+            fetchStarted.TrySetResult();
+            return release.Task;
+        };
 
-        var callers = Enumerable.Range(0, 20)
-            .Select(_ => Task.Run(() => cache.GetTokenAsync(Key, _ => { Interlocked.Increment(ref fetches); return release.Task; }, default)))
+        // 20 callers race on the pool. Each one's GetTokenAsync runs synchronously up to its wait on the fetch in
+        // flight (or to starting it), so once every call has returned its task, all 20 have joined.
+        var arrivals = Enumerable.Range(0, 20)
+            .Select(_ => Task.Factory.StartNew(() => cache.GetTokenAsync(Key, fetch, default), CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default))
             .ToArray();
+        var callers = await Task.WhenAll(arrivals);
 
-        // Give every caller the chance to arrive while the fetch is in flight.
-        await Task.Delay(100);
+        fetchStarted.Task.IsCompleted.Should().BeTrue("the first caller started the fetch");
+        Volatile.Read(ref fetches).Should().Be(1, "every later caller joined the fetch in flight");
+        callers.Should().OnlyContain(c => !c.IsCompleted, "all of them wait for that one fetch");
+
         release.SetResult(new TokenResponse("shared", 300));
         var tokens = await Task.WhenAll(callers);
 

@@ -1,9 +1,11 @@
 using System.Net;
 using Collage.Tests.Functional.Authentication;
 using Collage.Tests.Functional.Infrastructure;
+using Collage.Transforms.Authentication;
 using Collage.Transforms.Upstreams;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Collage.Tests.Functional.Faults;
 
@@ -30,9 +32,13 @@ public sealed class TokenServerFaultTests
         };
         await using var upstream = await FakeRegistry.StartAsync(tokens);
         upstream.Challenge = () => upstream.DefaultChallenge("repository:flavio/guestbook:pull");
-        await using var collage = await CollageServer.StartAsync(new { mappings = new Dictionary<string, string> { ["cool/stuff"] = $"http://{upstream.BaseUri.Authority}/flavio" } });
+        // The gateway's clock stands still: all 40 fall within the 2 s back-off, however slow the machine.
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var collage = await CollageServer.StartAsync(
+            new { mappings = new Dictionary<string, string> { ["cool/stuff"] = $"http://{upstream.BaseUri.Authority}/flavio" } },
+            services => services.AddSingleton<TimeProvider>(time));
 
-        // 40 client requests, 20 of them at once, well within the 2 s back-off.
+        // 40 client requests, 20 of them at once.
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => GetAsync(collage)));
         for (var i = 0; i < 20; i++)
         {
@@ -54,23 +60,33 @@ public sealed class TokenServerFaultTests
     {
         var deadPort = ErrorAnswerTests.FreeLoopbackPort();
         var egress = new EgressRecorder();
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var tokens = await FakeTokenServer.StartAsync();
         await using var upstream = await FakeRegistry.StartAsync(tokens);
         upstream.Challenge = () => $"Bearer realm=\"http://127.0.0.1:{deadPort}/token\",service=\"fake-registry\",scope=\"repository:flavio/guestbook:pull\"";
         await using var collage = await CollageServer.StartAsync(
             new { mappings = new Dictionary<string, string> { ["cool/stuff"] = $"http://{upstream.BaseUri.Authority}/flavio" } },
-            services => services.AddSingleton<IUpstreamWireTap>(egress));
+            services => services.AddSingleton<IUpstreamWireTap>(egress).AddSingleton<TimeProvider>(time));
+        var backoff = collage.Services.GetRequiredService<TokenCache>().Options.FailedFetchBackoff;
+        int DeadPortConnects() => egress.Connects.Count(c => c.EndsWith($":{deadPort}", StringComparison.Ordinal));
 
+        // The gateway's clock stands still until advanced: all 30 fall within the back-off, however slow the machine.
         var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => GetAsync(collage)));
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        DeadPortConnects().Should().Be(1, "30 clients at once share one attempt");
+
+        time.Advance(backoff - TimeSpan.FromMilliseconds(1));
+        var lastWithinBackoff = await GetAsync(collage);
+        DeadPortConnects().Should().Be(1, "the failure stands until the back-off is over");
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
         var afterBackoff = await GetAsync(collage);
 
-        answers.Append(afterBackoff).Should().AllSatisfy(a =>
+        answers.Append(lastWithinBackoff).Append(afterBackoff).Should().AllSatisfy(a =>
         {
             a.Status.Should().Be(HttpStatusCode.Unauthorized);
             a.Body.Should().Contain("\"UNAUTHORIZED\"").And.NotContain(deadPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
-        egress.Connects.Count(c => c.EndsWith($":{deadPort}", StringComparison.Ordinal)).Should().Be(2, "one attempt, then one more after the 2 s back-off");
+        DeadPortConnects().Should().Be(2, "one attempt, then one more after the 2 s back-off");
         egress.Requests.Count(r => r.Port == deadPort).Should().Be(2);
         collage.Logs.All.Should().Contain("Could not get an anonymous token from 127.0.0.1:" + deadPort);
     }

@@ -25,6 +25,7 @@ public sealed class UpstreamFaultTests
     [InlineData(false)]
     public async Task Get_UpstreamDiesMidBlob_ClientTransferIsAborted(bool withContentLength)
     {
+        var clientHasHeaders = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var upstream = await LoopbackServer.StartAsync(async context =>
         {
             context.Response.ContentType = "application/octet-stream";
@@ -35,12 +36,15 @@ public sealed class UpstreamFaultTests
 
             await context.Response.Body.WriteAsync(FaultBlob.Bytes.AsMemory(0, 300_000));
             await context.Response.Body.FlushAsync();
-            await Task.Delay(100);
+
+            // Dies only once the headers are through to the client, so that what is cut is the body.
+            await clientHasHeaders.Task.WaitAsync(TimeSpan.FromSeconds(20));
             context.Abort();
         });
         await using var collage = await CollageServer.StartAsync(Mount(upstream.Authority));
 
         using var response = await collage.Client.GetAsync(BlobPath, HttpCompletionOption.ResponseHeadersRead);
+        clientHasHeaders.SetResult();
         var (received, failure) = await FaultBlob.DrainAsync(response, TimeSpan.FromSeconds(20));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK, "the headers had gone out before the upstream died");

@@ -77,13 +77,25 @@ public sealed class MetricsEndpointTests
         await using var registry = await ObservedRegistry.StartAsync();
         await using var collage = await CollageServer.StartAsync(registry.Config());
 
-        using var metrics = await collage.Client.GetAsync("/metrics");
+        // One connection, one request after another: Kestrel reads the next request on an HTTP/1.1 connection only
+        // once the previous one's pipeline has returned, where it is counted and logged.
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseCookies = false }) { BaseAddress = collage.BaseUri };
+        using var metrics = await client.GetAsync("/metrics");
         metrics.StatusCode.Should().Be(HttpStatusCode.OK);
         metrics.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
-        (await collage.Client.GetAsync("/healthz")).Dispose();
-        await Task.Delay(400);
+        (await client.GetAsync("/healthz")).Dispose();
 
-        var text = await collage.Client.GetStringAsync("/metrics");
+        // A request that is counted, after the scrape and the probe: once it shows, they have had their chance.
+        using (var counted = await client.GetAsync("/v2/elsewhere/web/manifests/v1"))
+        {
+            counted.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        }
+
+        var text = await Eventually.GetAsync(
+            () => client.GetStringAsync("/metrics"),
+            t => PrometheusText.Samples(t, "collage_requests_total", ("kind", "manifest"), ("status", "404")).Count > 0);
+
+        PrometheusText.Samples(text, "collage_requests_total", ("kind", "manifest"), ("status", "404")).Should().NotBeEmpty("the request after them was counted");
         text.Split('\n').Should().NotContain(l => l.StartsWith("collage_requests_total{", StringComparison.Ordinal) && l.Contains("kind=\"other\"", StringComparison.Ordinal) && l.Contains("status=\"200\"", StringComparison.Ordinal));
         collage.Logs.All.Should().NotContain("/healthz").And.NotContain("/metrics");
     }

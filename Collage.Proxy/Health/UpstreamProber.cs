@@ -50,7 +50,7 @@ internal sealed partial class UpstreamProber(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stoppingToken);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(upstream.BaseUri, "v2/"));
+            using var request = UpstreamCall.Base.On(new HttpRequestMessage(HttpMethod.Get, new Uri(upstream.BaseUri, "v2/")));
             using var response = await clients.GetClient(table, upstream).SendAsync(request, linked.Token);
             var status = (int)response.StatusCode;
             return new UpstreamProbeResult(upstream.Authority, status < 500, status.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -1,5 +1,6 @@
 using System.Net;
 using Collage.Tests.Common;
+using Collage.Tests.Upstreams;
 using Collage.Transforms.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,8 @@ public class UpstreamTokenHandlerTests
                 : ScriptedHandler.Unauthorized(challenge);
         });
 
-    private static HttpRequestMessage Get(string path = "/v2/library/alpine/manifests/latest") => new(HttpMethod.Get, Upstream + path);
+    // Marked as the gateway marks what it forwards, so the handler knows the scope each request needs.
+    private static HttpRequestMessage Get(string path = "/v2/library/alpine/manifests/latest") => UpstreamCalls.Marked(HttpMethod.Get, Upstream + path);
 
     private static IEnumerable<SentRequest> TokenRequests(ScriptedHandler inner) => inner.Sent.Where(r => r.Uri.Host == "auth.example");
 
@@ -84,7 +86,7 @@ public class UpstreamTokenHandlerTests
         using var invoker = CreateInvoker(inner);
 
         (await invoker.SendAsync(Get(), default)).Dispose();
-        (await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://registry.example/v2/library/alpine/manifests/latest"), default)).Dispose();
+        (await invoker.SendAsync(UpstreamCalls.Marked(HttpMethod.Get, "http://registry.example/v2/library/alpine/manifests/latest"), default)).Dispose();
 
         inner.Sent[3].Uri.Scheme.Should().Be("http");
         inner.Sent[3].Authorization.Should().BeNull();

@@ -8,12 +8,12 @@ internal static class BearerChallenge
 {
     /// <summary>
     /// The cache key of the token <paramref name="challenge"/> asks for. The challenge knows best what the upstream
-    /// wants; when it names no scope (as for <c>/v2/</c>), <paramref name="derivedScope"/>, the scope the request's
-    /// path needs (<see cref="RegistryScope.FromPath"/>), stands in.
+    /// wants; when it names no scope, <paramref name="derivedScope"/>, the scope the request was made for
+    /// (<see cref="Upstreams.UpstreamCall.Scope"/>), stands in.
     /// </summary>
     /// <param name="challenge">The Bearer challenge of a 401.</param>
     /// <param name="realm">Its realm and service, from <see cref="BearerRealm.TryCreate"/>.</param>
-    /// <param name="derivedScope">The scope of the request's path, or null.</param>
+    /// <param name="derivedScope">The scope the request was made for, or null.</param>
     /// <param name="identity">The fingerprint of the credentials sent to the realm, or null for an anonymous token.</param>
     public static TokenCacheKey ToKey(AuthenticationChallenge challenge, BearerRealm realm, string? derivedScope, string? identity)
     {

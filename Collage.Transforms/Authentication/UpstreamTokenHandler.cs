@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Credentials;
+using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Authentication;
@@ -72,7 +73,8 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
             return sentBasic;
         }
 
-        var derivedScope = RegistryScope.FromPath(uri.AbsolutePath);
+        // What the request's maker said it is for; a request that says nothing gets the challenge's scope only.
+        var derivedScope = UpstreamCall.Of(request)?.Scope;
         var identity = _credential?.Fingerprint;
 
         // Tokens are only sent up front to the very origin (scheme included) whose challenge

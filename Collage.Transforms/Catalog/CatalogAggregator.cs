@@ -44,7 +44,7 @@ internal sealed partial class CatalogAggregator(UpstreamClientFactory clients, I
         {
             for (var page = 0; page < MaxUpstreamPages && next is not null; page++)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, next);
+                using var request = UpstreamCall.Catalog.On(new HttpRequestMessage(HttpMethod.Get, next));
                 request.Headers.Accept.ParseAdd("application/json");
                 using var response = await client.SendAsync(request, cancellationToken);
                 if (!response.IsSuccessStatusCode)

@@ -31,23 +31,6 @@ internal static class MetricTags
     /// <summary><c>manifest</c>, <c>blob</c>, <c>tags</c>, <c>catalog</c>, <c>referrers</c>, <c>base</c>, <c>token</c> or <c>other</c>.</summary>
     public static string KindName(RegistryRequestKind kind) => (uint)kind < (uint)KindNames.Length ? KindNames[(int)kind] : "other";
 
-    /// <summary>The kind of a registry API path (local or upstream names alike), by its endpoint suffix.</summary>
-    public static string KindOfPath(ReadOnlySpan<char> path)
-    {
-        var kind = path switch
-        {
-            "/v2" or "/v2/" => RegistryRequestKind.Base,
-            _ when !path.StartsWith("/v2/") => RegistryRequestKind.Unknown,
-            _ when path.EndsWith("/tags/list") => RegistryRequestKind.Tags,
-            _ when path.EndsWith("/_catalog") => RegistryRequestKind.Catalog,
-            _ when path.Contains("/manifests/", StringComparison.Ordinal) => RegistryRequestKind.Manifest,
-            _ when path.Contains("/blobs/", StringComparison.Ordinal) => RegistryRequestKind.Blob,
-            _ when path.Contains("/referrers/", StringComparison.Ordinal) => RegistryRequestKind.Referrers,
-            _ => RegistryRequestKind.Unknown,
-        };
-        return KindName(kind);
-    }
-
     /// <summary>The status code as a boxed value cached for 0 (no answer) to 599.</summary>
     public static object StatusValue(int status) => (uint)status < (uint)StatusValues.Length ? StatusValues[status] : status;
 

@@ -1,3 +1,6 @@
+using Collage.Transforms.Registry;
+using Collage.Transforms.Upstreams;
+
 namespace Collage.Transforms.Diagnostics;
 
 /// <summary>
@@ -19,7 +22,7 @@ internal sealed class UpstreamLatencyHandler(UpstreamTelemetry telemetry, TimePr
         }
         finally
         {
-            telemetry.RecordExchange(UpstreamTelemetry.KindOf(request.RequestUri), status, timeProvider.GetElapsedTime(started));
+            telemetry.RecordExchange(MetricTags.KindName(UpstreamCall.Of(request)?.Kind ?? RegistryRequestKind.Unknown), status, timeProvider.GetElapsedTime(started));
         }
     }
 }

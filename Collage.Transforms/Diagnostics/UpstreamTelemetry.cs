@@ -44,7 +44,4 @@ internal sealed class UpstreamTelemetry
     /// <summary>A redirect hop; its target is not recorded, only whether it left the origin (a CDN).</summary>
     public void RedirectFollowed(bool crossOrigin) =>
         _metrics.RedirectsFollowed.Add(1, _upstream, new KeyValuePair<string, object?>(MetricTags.CrossOrigin, crossOrigin ? MetricTags.True : MetricTags.False));
-
-    /// <summary>The kind of an upstream request from its path, without allocating.</summary>
-    public static string KindOf(Uri? uri) => uri is null ? MetricTags.KindName(RegistryRequestKind.Unknown) : MetricTags.KindOfPath(uri.AbsolutePath);
 }

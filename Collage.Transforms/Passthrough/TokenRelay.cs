@@ -119,7 +119,7 @@ internal sealed partial class TokenRelay(
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(cache.Options.TokenRequestTimeout);
-        using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(upstream.BaseUri, "v2/"));
+        using var probe = UpstreamCall.Base.On(new HttpRequestMessage(HttpMethod.Get, new Uri(upstream.BaseUri, "v2/")));
         try
         {
             using var response = await clients.GetClient(table, upstream).SendAsync(probe, timeout.Token).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Collage.Transforms.Mirroring;
 using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
+using Collage.Transforms.Upstreams;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
@@ -18,6 +19,9 @@ internal sealed class UpstreamRequestTransform : RequestTransform
     {
         var feature = context.HttpContext.Features.GetRequiredFeature<RegistryRequestFeature>();
         context.Path = new PathString(feature.UpstreamPath);
+
+        // The front door's decision, carried to the handler chain: the latency handler's kind, the token handler's scope.
+        new UpstreamCall(feature.ResolvedRequest.Kind, feature.Resolved.UpstreamName).On(context.ProxyRequest);
 
         // ns is Collage's selector, not a question for the upstream: it named the registry the client wanted,
         // which Collage has already turned into a mount, an upstream and an upstream name. The upstream is that

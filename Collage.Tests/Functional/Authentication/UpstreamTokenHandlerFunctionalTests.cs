@@ -1,6 +1,7 @@
 using System.Net;
 using Collage.Tests.Authentication;
 using Collage.Tests.Common;
+using Collage.Tests.Upstreams;
 using Collage.Transforms.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -36,7 +37,8 @@ public sealed class UpstreamTokenHandlerFunctionalTests : IAsyncLifetime
     private HttpMessageInvoker CreateInvoker(TokenCache? cache = null) =>
         new(new UpstreamTokenHandler(cache ?? new TokenCache(_time), _logger) { InnerHandler = new SocketsHttpHandler() });
 
-    private HttpRequestMessage Get(string path = ManifestPath) => new(HttpMethod.Get, new Uri(_registry.BaseUri, path));
+    // Marked as the gateway marks what it forwards, so the handler knows the scope each request needs.
+    private HttpRequestMessage Get(string path = ManifestPath) => UpstreamCalls.Marked(HttpMethod.Get, new Uri(_registry.BaseUri, path).ToString());
 
     [Fact]
     public async Task Send_FirstRequest_DoesTheDance()
@@ -77,7 +79,7 @@ public sealed class UpstreamTokenHandlerFunctionalTests : IAsyncLifetime
     {
         using var invoker = CreateInvoker();
 
-        using var response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(_registry.BaseUri, ManifestPath)), default);
+        using var response = await invoker.SendAsync(UpstreamCalls.Marked(HttpMethod.Head, new Uri(_registry.BaseUri, ManifestPath).ToString()), default);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentLength.Should().Be(17);

@@ -1,0 +1,43 @@
+using Collage.Transforms.Authentication;
+using Collage.Transforms.Registry;
+
+namespace Collage.Transforms.Upstreams;
+
+/// <summary>
+/// What an upstream request is for, decided by whoever made it (the front door for a forwarded request, the catalog,
+/// the prober, the token relay) and carried on the <see cref="HttpRequestMessage"/> into the handler chain: the
+/// latency handler labels its measurement with <see cref="Kind"/>, the token handler asks for <see cref="Scope"/>.
+/// No handler reads an upstream path to guess either.
+/// </summary>
+/// <param name="Kind">The registry endpoint.</param>
+/// <param name="Repository">The repository in the upstream's names, for repository endpoints.</param>
+internal sealed record UpstreamCall(RegistryRequestKind Kind, string? Repository = null)
+{
+    /// <summary>An upstream's <c>/v2/</c>: probes and realm discovery.</summary>
+    public static readonly UpstreamCall Base = new(RegistryRequestKind.Base);
+
+    /// <summary>An upstream's <c>/v2/_catalog</c>.</summary>
+    public static readonly UpstreamCall Catalog = new(RegistryRequestKind.Catalog);
+
+    private static readonly HttpRequestOptionsKey<UpstreamCall> Key = new("Collage.UpstreamCall");
+
+    /// <summary>
+    /// The token scope a read of this endpoint needs (distribution token spec, "Requesting a Token"; resource scope
+    /// grammar in the scope spec): <c>repository:NAME:pull</c>, <c>registry:catalog:*</c>, or null where only the
+    /// upstream's challenge can tell (<c>/v2/</c>).
+    /// </summary>
+    public string? Scope => Kind == RegistryRequestKind.Catalog ? RegistryScope.Catalog
+        : Repository is null ? null
+        : $"repository:{Repository}:pull";
+
+    /// <summary>What <paramref name="request"/> is for, when its maker said.</summary>
+    public static UpstreamCall? Of(HttpRequestMessage request) =>
+        request.Options.TryGetValue(Key, out var call) ? call : null;
+
+    /// <summary>Marks <paramref name="request"/> with this call and returns it.</summary>
+    public HttpRequestMessage On(HttpRequestMessage request)
+    {
+        request.Options.Set(Key, this);
+        return request;
+    }
+}

@@ -57,6 +57,9 @@ internal sealed partial class FrontDoorMiddleware(RequestDelegate next, MountTab
         {
             // RFC 9110 section 9.3.1: content in a GET has no defined meaning; forwarding it would hand an
             // upstream a body (chunked or not) that it may frame differently, the stuff of request smuggling.
+            // RFC 9112 section 6.1: after such a request the server MUST close the connection; Kestrel would
+            // otherwise keep it and wait up to 5 s for a body that may never come.
+            context.Response.Headers.Connection = "close";
             return OciErrors.BodyNotAllowed().WriteAsync(context);
         }
 

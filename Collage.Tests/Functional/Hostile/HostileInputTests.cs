@@ -74,4 +74,19 @@ public sealed class HostileInputTests : IAsyncLifetime
         _egress.Connects.Should().BeEmpty();
         _collage.Logs.Lines.Should().NotContain(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n")]
+    [InlineData("Transfer-Encoding: chunked\r\n")]
+    [InlineData("Content-Length: 5\r\n")]
+    public async Task GetWithBody_OnAKeepAliveConnection_IsAnsweredWithConnectionClose(string framing)
+    {
+        // RFC 9112 section 6.1: whatever the body's framing, the connection it came on cannot be trusted again.
+        var (status, head, _) = await RawRequest.SendAsync(
+            _collage.BaseUri, $"GET /v2/apps/web/manifests/v1 HTTP/1.1\r\nHost: {_collage.BaseUri.Authority}\r\n{framing}\r\n");
+
+        status.Should().Be(400);
+        head.Should().Contain("Connection: close");
+        _upstream.TotalConnections.Should().Be(0);
+    }
 }

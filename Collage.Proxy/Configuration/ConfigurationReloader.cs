@@ -1,6 +1,7 @@
 using Collage.Proxy.Health;
 using Collage.Proxy.Routing;
 using Collage.Transforms.Configuration;
+using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.Primitives;
@@ -71,9 +72,9 @@ internal sealed partial class ConfigurationReloader(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded: {GlobalMounts} global mounts, {Vhosts} vhosts, {Upstreams} upstreams")]
+    [LoggerMessage(EventId = EventIds.ConfigurationReloaded, Level = LogLevel.Information, Message = "Configuration reloaded: {GlobalMounts} global mounts, {Vhosts} vhosts, {Upstreams} upstreams")]
     private static partial void LogReloaded(ILogger logger, int globalMounts, int vhosts, int upstreams);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Configuration change rejected at '{Key}', the last good configuration keeps serving: {Problem}")]
+    [LoggerMessage(EventId = EventIds.ConfigurationRejected, Level = LogLevel.Error, Message = "Configuration change rejected at '{Key}', the last good configuration keeps serving: {Problem}")]
     private static partial void LogRejected(ILogger logger, string key, string problem);
 }

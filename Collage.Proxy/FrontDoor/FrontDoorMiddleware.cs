@@ -1,3 +1,4 @@
+using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Mirroring;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Registry;
@@ -105,9 +106,9 @@ internal sealed partial class FrontDoorMiddleware(RequestDelegate next, MountTab
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Mirror request for registry {Namespace}: serving vhost {Map}")]
+    [LoggerMessage(EventId = EventIds.MirrorNamespaceSelected, Level = LogLevel.Debug, Message = "Mirror request for registry {Namespace}: serving vhost {Map}")]
     private static partial void LogNamespaceSelected(ILogger logger, string @namespace, string map);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Mirror request for registry {Namespace}: no vhost has that name, serving {Map} by the Host header")]
+    [LoggerMessage(EventId = EventIds.MirrorNamespaceUnknown, Level = LogLevel.Debug, Message = "Mirror request for registry {Namespace}: no vhost has that name, serving {Map} by the Host header")]
     private static partial void LogNamespaceUnknown(ILogger logger, string @namespace, string map);
 }

@@ -1,3 +1,4 @@
+using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Upstreams;
 
@@ -90,9 +91,9 @@ internal sealed partial class UpstreamProber(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Upstream {Upstream} answers probes ({Detail}).", EventName = "UpstreamUp")]
+    [LoggerMessage(EventIds.UpstreamProbeUp, LogLevel.Information, "Upstream {Upstream} answers probes ({Detail}).", EventName = "UpstreamUp")]
     private static partial void LogUp(ILogger logger, string upstream, string detail);
 
-    [LoggerMessage(2, LogLevel.Warning, "Upstream {Upstream} does not answer probes ({Detail}); /readyz reports unready.", EventName = "UpstreamDown")]
+    [LoggerMessage(EventIds.UpstreamProbeDown, LogLevel.Warning, "Upstream {Upstream} does not answer probes ({Detail}); /readyz reports unready.", EventName = "UpstreamDown")]
     private static partial void LogDown(ILogger logger, string upstream, string detail);
 }

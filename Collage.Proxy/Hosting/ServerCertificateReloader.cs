@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Collage.Transforms.Diagnostics;
 
 namespace Collage.Proxy.Hosting;
 
@@ -57,9 +58,9 @@ internal sealed partial class ServerCertificateReloader : IDisposable
     private (DateTime, DateTime) Stamp() =>
         (File.GetLastWriteTimeUtc(_certFile), _keyFile is null ? default : File.GetLastWriteTimeUtc(_keyFile));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "TLS certificate {File} reloaded; valid until {NotAfter:u}")]
+    [LoggerMessage(EventId = EventIds.ServerCertificateReloaded, Level = LogLevel.Information, Message = "TLS certificate {File} reloaded; valid until {NotAfter:u}")]
     private static partial void LogReloaded(ILogger logger, string file, DateTime notAfter);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS certificate {File} changed but could not be loaded ({Error}); the previous one stays in use")]
+    [LoggerMessage(EventId = EventIds.ServerCertificateReloadFailed, Level = LogLevel.Warning, Message = "TLS certificate {File} changed but could not be loaded ({Error}); the previous one stays in use")]
     private static partial void LogReloadFailed(ILogger logger, string file, string error);
 }

@@ -1,3 +1,5 @@
+using Collage.Transforms.Diagnostics;
+
 namespace Collage.Proxy.Observability;
 
 /// <summary>
@@ -9,7 +11,7 @@ internal static partial class AccessLog
 {
     public const string Category = "Collage.AccessLog";
 
-    [LoggerMessage(1, LogLevel.Information,
+    [LoggerMessage(EventIds.AccessLogRequest, LogLevel.Information,
         "{Method} {Host}{Path} {StatusCode} {Bytes} bytes {DurationMs:0.###} ms kind={Kind} name={Name} upstream={Upstream} vhost={Vhost}",
         EventName = "Request")]
     public static partial void Request(

@@ -1,3 +1,4 @@
+using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Registry;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -59,9 +60,9 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
         return exception is null ? null : $"{exception.GetType().Name}: {exception.Message}";
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The client went away while forwarding to upstream {Upstream} for {Name}: {Error}")]
+    [LoggerMessage(EventId = EventIds.ForwardClientGone, Level = LogLevel.Debug, Message = "The client went away while forwarding to upstream {Upstream} for {Name}: {Error}")]
     private static partial void LogClientGone(ILogger logger, ForwarderError error, string upstream, string name);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to upstream {Upstream} for {Name} failed: {Error} ({Exception})")]
+    [LoggerMessage(EventId = EventIds.ForwardFailed, Level = LogLevel.Warning, Message = "Forwarding to upstream {Upstream} for {Name} failed: {Error} ({Exception})")]
     private static partial void LogForwardError(ILogger logger, ForwarderError error, string upstream, string name, string? exception);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Collage.Transforms.Credentials;
+using Collage.Transforms.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Authentication;
@@ -68,7 +69,7 @@ internal sealed partial class BasicAuthentication
     // The origin and the config key only: never the user name or the password.
     private static partial class Log
     {
-        [LoggerMessage(7, LogLevel.Warning, "Upstream {Upstream} rejected the credentials configured at {CredentialSource}; passing its 401 on.", EventName = "CredentialsRejected")]
+        [LoggerMessage(EventIds.CredentialsRejected, LogLevel.Warning, "Upstream {Upstream} rejected the credentials configured at {CredentialSource}; passing its 401 on.", EventName = "CredentialsRejected")]
         public static partial void CredentialsRejected(ILogger logger, string upstream, string credentialSource);
     }
 }

@@ -245,26 +245,26 @@ internal sealed partial class UpstreamTokenHandler : DelegatingHandler
     // Authorities, realms and config keys only: never a token, a password, or a query string.
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Upstream {Upstream} answered 401 without a Bearer challenge (challenges: {Schemes}); passing its 401 on.", EventName = "NoBearerChallenge")]
+        [LoggerMessage(EventIds.NoBearerChallenge, LogLevel.Warning, "Upstream {Upstream} answered 401 without a Bearer challenge (challenges: {Schemes}); passing its 401 on.", EventName = "NoBearerChallenge")]
         public static partial void NoBearerChallenge(ILogger logger, string upstream, string schemes);
 
-        [LoggerMessage(2, LogLevel.Warning, "Upstream {Upstream} answered 401 with a Bearer challenge whose realm is missing or not an absolute http(s) URI without userinfo; passing its 401 on.", EventName = "UnusableRealm")]
+        [LoggerMessage(EventIds.UnusableRealm, LogLevel.Warning, "Upstream {Upstream} answered 401 with a Bearer challenge whose realm is missing or not an absolute http(s) URI without userinfo; passing its 401 on.", EventName = "UnusableRealm")]
         public static partial void UnusableRealm(ILogger logger, string upstream);
 
-        [LoggerMessage(3, LogLevel.Warning, "Could not get an anonymous token from {TokenServer} for upstream {Upstream}; passing its 401 on.", EventName = "TokenFetchFailed")]
+        [LoggerMessage(EventIds.TokenFetchFailed, LogLevel.Warning, "Could not get an anonymous token from {TokenServer} for upstream {Upstream}; passing its 401 on.", EventName = "TokenFetchFailed")]
         public static partial void TokenFetchFailed(ILogger logger, string upstream, string tokenServer, Exception exception);
 
-        [LoggerMessage(4, LogLevel.Warning, "Upstream {Upstream} rejected the token its own token server issued; passing its 401 on.", EventName = "TokenRejected")]
+        [LoggerMessage(EventIds.TokenRejected, LogLevel.Warning, "Upstream {Upstream} rejected the token its own token server issued; passing its 401 on.", EventName = "TokenRejected")]
         public static partial void TokenRejected(ILogger logger, string upstream);
 
-        [LoggerMessage(5, LogLevel.Debug, "Fetched a token from {TokenServer} for scope '{Scope}', expires_in {ExpiresIn}.", EventName = "TokenFetched")]
+        [LoggerMessage(EventIds.TokenFetched, LogLevel.Debug, "Fetched a token from {TokenServer} for scope '{Scope}', expires_in {ExpiresIn}.", EventName = "TokenFetched")]
         public static partial void TokenFetched(ILogger logger, string tokenServer, string scope, int? expiresIn);
 
-        [LoggerMessage(6, LogLevel.Debug, "Sending a cached token up front to upstream {Upstream}.", EventName = "SendingCachedToken")]
+        [LoggerMessage(EventIds.SendingCachedToken, LogLevel.Debug, "Sending a cached token up front to upstream {Upstream}.", EventName = "SendingCachedToken")]
         public static partial void SendingCachedToken(ILogger logger, string upstream);
 
         // The message, not the exception: nothing in it can carry the credentials, and no stack trace is needed.
-        [LoggerMessage(8, LogLevel.Warning, "Token server {TokenServer} refused a token for upstream {Upstream} with the credentials configured at {CredentialSource} ({Reason}); passing its 401 on.", EventName = "CredentialedTokenFetchFailed")]
+        [LoggerMessage(EventIds.CredentialedTokenFetchFailed, LogLevel.Warning, "Token server {TokenServer} refused a token for upstream {Upstream} with the credentials configured at {CredentialSource} ({Reason}); passing its 401 on.", EventName = "CredentialedTokenFetchFailed")]
         public static partial void CredentialedTokenFetchFailed(ILogger logger, string upstream, string tokenServer, string credentialSource, string reason);
     }
 }

@@ -1,3 +1,4 @@
+using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Registry;
 using Collage.Transforms.Rewriting;
@@ -92,12 +93,12 @@ internal sealed partial class CatalogAggregator(UpstreamClientFactory clients, I
             : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Upstream {Upstream} refused its catalog (status {Status}); left out of _catalog")]
+    [LoggerMessage(EventId = EventIds.CatalogRefused, Level = LogLevel.Information, Message = "Upstream {Upstream} refused its catalog (status {Status}); left out of _catalog")]
     private static partial void LogCatalogRefused(ILogger logger, string upstream, int status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream} sent an invalid catalog; left out of _catalog")]
+    [LoggerMessage(EventId = EventIds.CatalogInvalid, Level = LogLevel.Warning, Message = "Upstream {Upstream} sent an invalid catalog; left out of _catalog")]
     private static partial void LogCatalogInvalid(ILogger logger, string upstream);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream} could not be reached for its catalog ({Error}); left out of _catalog")]
+    [LoggerMessage(EventId = EventIds.CatalogUnreachable, Level = LogLevel.Warning, Message = "Upstream {Upstream} could not be reached for its catalog ({Error}); left out of _catalog")]
     private static partial void LogCatalogUnreachable(ILogger logger, string upstream, string error);
 }

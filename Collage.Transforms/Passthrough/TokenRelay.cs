@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Collage.Transforms.Authentication;
 using Collage.Transforms.Credentials;
+using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Registry;
 using Collage.Transforms.Upstreams;
@@ -201,19 +202,19 @@ internal sealed partial class TokenRelay(
     // Authorities and scopes only: never a credential or a token.
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Refused a token request whose scopes span upstreams with different token servers ({Upstreams}).", EventName = "ScopesSpanRealms")]
+        [LoggerMessage(EventIds.RelayScopesSpanRealms, LogLevel.Information, "Refused a token request whose scopes span upstreams with different token servers ({Upstreams}).", EventName = "ScopesSpanRealms")]
         public static partial void ScopesSpanRealms(ILogger logger, string upstreams);
 
-        [LoggerMessage(2, LogLevel.Information, "Token server {TokenServer} refused the client's credentials ({Status}).", EventName = "RealmRefused")]
+        [LoggerMessage(EventIds.RelayRealmRefused, LogLevel.Information, "Token server {TokenServer} refused the client's credentials ({Status}).", EventName = "RealmRefused")]
         public static partial void RealmRefused(ILogger logger, string tokenServer, int status);
 
-        [LoggerMessage(3, LogLevel.Warning, "Token server {TokenServer} failed ({Reason}).", EventName = "RealmFailed")]
+        [LoggerMessage(EventIds.RelayRealmFailed, LogLevel.Warning, "Token server {TokenServer} failed ({Reason}).", EventName = "RealmFailed")]
         public static partial void RealmFailed(ILogger logger, string tokenServer, string reason);
 
-        [LoggerMessage(4, LogLevel.Warning, "Pass-through upstream {Upstream} named no usable Bearer realm (status {Status}).", EventName = "NoBearerRealm")]
+        [LoggerMessage(EventIds.RelayNoBearerRealm, LogLevel.Warning, "Pass-through upstream {Upstream} named no usable Bearer realm (status {Status}).", EventName = "NoBearerRealm")]
         public static partial void NoBearerRealm(ILogger logger, string upstream, int status);
 
-        [LoggerMessage(5, LogLevel.Debug, "Relayed a token from {TokenServer} for scope '{Scope}'.", EventName = "TokenRelayed")]
+        [LoggerMessage(EventIds.TokenRelayed, LogLevel.Debug, "Relayed a token from {TokenServer} for scope '{Scope}'.", EventName = "TokenRelayed")]
         public static partial void TokenRelayed(ILogger logger, string tokenServer, string scope);
     }
 }

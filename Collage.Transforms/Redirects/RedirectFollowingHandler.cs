@@ -238,18 +238,18 @@ internal sealed partial class RedirectFollowingHandler : DelegatingHandler
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug,
+        [LoggerMessage(EventIds.FollowingRedirect, LogLevel.Debug,
             "Following a {StatusCode} redirect from '{FromAuthority}' to '{ToAuthority}'.",
             EventName = "FollowingRedirect")]
         public static partial void FollowingRedirect(ILogger logger, int statusCode, string fromAuthority, string toAuthority);
 
         // Authorities only: a CDN URL carries its signature in the query.
-        [LoggerMessage(2, LogLevel.Warning,
+        [LoggerMessage(EventIds.RedirectLimitExceeded, LogLevel.Warning,
             "Upstream '{UpstreamAuthority}' redirected more than {MaxRedirects} times; answering 502 Bad Gateway.",
             EventName = "RedirectLimitExceeded")]
         public static partial void RedirectLimitExceeded(ILogger logger, string upstreamAuthority, int maxRedirects);
 
-        [LoggerMessage(3, LogLevel.Warning,
+        [LoggerMessage(EventIds.RedirectRefused, LogLevel.Warning,
             "Upstream '{UpstreamAuthority}' redirected to '{TargetScheme}://{TargetAuthority}', refused ({Reason}); answering 502 Bad Gateway.",
             EventName = "RedirectRefused")]
         public static partial void RedirectRefused(

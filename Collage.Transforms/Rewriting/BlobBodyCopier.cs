@@ -1,3 +1,4 @@
+using Collage.Transforms.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -94,6 +95,6 @@ internal static partial class BlobBodyCopier
         return false;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream} failed mid-blob ({Reason}); the client's transfer was aborted")]
+    [LoggerMessage(EventId = EventIds.UpstreamFailedMidBlob, Level = LogLevel.Warning, Message = "Upstream {Upstream} failed mid-blob ({Reason}); the client's transfer was aborted")]
     private static partial void LogUpstreamFailedMidBlob(ILogger logger, string upstream, string reason);
 }

@@ -1,7 +1,8 @@
-using Collage.Transforms.Configuration;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Collage.Transforms.Configuration;
+using Collage.Transforms.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Upstreams;
@@ -161,12 +162,12 @@ internal sealed partial class UpstreamCertificateValidator
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning,
+        [LoggerMessage(EventIds.InsecureSkipVerify, LogLevel.Warning,
             "TLS certificate verification is OFF for upstream '{Upstream}' (insecureSkipVerify): any certificate is accepted and the connection is not authenticated.",
             EventName = "InsecureSkipVerify")]
         public static partial void InsecureSkipVerify(ILogger logger, string upstream);
 
-        [LoggerMessage(2, LogLevel.Warning,
+        [LoggerMessage(EventIds.UpstreamCertificateRejected, LogLevel.Warning,
             "The TLS certificate of upstream '{Upstream}' was rejected: {Reason}.",
             EventName = "CertificateRejected")]
         public static partial void CertificateRejected(ILogger logger, string upstream, string reason);

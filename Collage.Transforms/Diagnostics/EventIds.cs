@@ -1,0 +1,65 @@
+namespace Collage.Transforms.Diagnostics;
+
+/// <summary>
+/// Every event id Collage logs with, in one list so none collides (an id names one event across the whole
+/// gateway: log pipelines filter and alert on it). Grouped by hundreds, one block per concern; a new event takes
+/// the next free number of its block. <c>EventIdsTests</c> checks that every <c>[LoggerMessage]</c> uses one of these
+/// and that no two share a number.
+/// </summary>
+internal static class EventIds
+{
+    // 100s: The server: TLS certificate reloads.
+    public const int ServerCertificateReloaded = 101;
+    public const int ServerCertificateReloadFailed = 102;
+
+    // 200s: Configuration reloads.
+    public const int ConfigurationReloaded = 201;
+    public const int ConfigurationRejected = 202;
+
+    // 300s: The front door and forwarding.
+    public const int MirrorNamespaceSelected = 301;
+    public const int MirrorNamespaceUnknown = 302;
+    public const int ForwardClientGone = 311;
+    public const int ForwardFailed = 312;
+
+    // 400s: The access log.
+    public const int AccessLogRequest = 401;
+
+    // 500s: Upstream health probes.
+    public const int UpstreamProbeUp = 501;
+    public const int UpstreamProbeDown = 502;
+
+    // 600s: The upstream token dance (gateway mode).
+    public const int NoBearerChallenge = 601;
+    public const int UnusableRealm = 602;
+    public const int TokenFetchFailed = 603;
+    public const int TokenRejected = 604;
+    public const int TokenFetched = 605;
+    public const int SendingCachedToken = 606;
+    public const int CredentialsRejected = 607;
+    public const int CredentialedTokenFetchFailed = 608;
+
+    // 700s: The token relay of Collage's token endpoint (pass-through mode).
+    public const int RelayScopesSpanRealms = 701;
+    public const int RelayRealmRefused = 702;
+    public const int RelayRealmFailed = 703;
+    public const int RelayNoBearerRealm = 704;
+    public const int TokenRelayed = 705;
+
+    // 800s: The redirect follower.
+    public const int FollowingRedirect = 801;
+    public const int RedirectLimitExceeded = 802;
+    public const int RedirectRefused = 803;
+
+    // 900s: Upstream TLS trust.
+    public const int InsecureSkipVerify = 901;
+    public const int UpstreamCertificateRejected = 902;
+
+    // 1000s: The merged catalog.
+    public const int CatalogRefused = 1001;
+    public const int CatalogInvalid = 1002;
+    public const int CatalogUnreachable = 1003;
+
+    // 1100s: Blob streaming.
+    public const int UpstreamFailedMidBlob = 1101;
+}

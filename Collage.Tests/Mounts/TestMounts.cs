@@ -6,6 +6,15 @@ namespace Collage.Tests.Mounts;
 /// <summary>Builds mount tables and maps from compact test data.</summary>
 internal static class TestMounts
 {
+    /// <summary>The mappings of the original collage configuration file.</summary>
+    public static readonly string[] Original =
+    [
+        "cool/stuff=index.docker.io/flavio",
+        "etcd=quay.io/coreos/etcd",
+        "foobar=http://insecure-registry.local.lan/foo",
+        "hub=registry-1.docker.io",
+    ];
+
     /// <summary>Pairs such as <c>"cool/stuff=index.docker.io/flavio"</c>.</summary>
     public static Dictionary<string, string> Mappings(params string[] pairs) =>
         pairs.Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);

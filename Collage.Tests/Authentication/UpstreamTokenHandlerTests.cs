@@ -73,7 +73,7 @@ public sealed class UpstreamTokenHandlerTests
     }
 
     [Fact]
-    public async Task Send_ChallengeWithoutScope_UsesScopeFromPath()
+    public async Task Send_ChallengeWithoutScope_UsesTheScopeTheRequestWasMadeFor()
     {
         var inner = Registry($"Bearer realm=\"{Realm}\",service=\"registry.example\"");
         using var invoker = CreateInvoker(inner);

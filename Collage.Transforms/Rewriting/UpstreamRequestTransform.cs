@@ -29,7 +29,10 @@ internal sealed class UpstreamRequestTransform : RequestTransform
         // convention is also used by some caches) would even read it as "serve the other registry's content".
         // Every other parameter passes byte for byte. Setting RequestUri is YARP's documented way to override
         // the URI it builds from DestinationPrefix, Path and Query (RequestTransformContext.ProxyRequest).
-        if (MirrorNamespace.TryRemove(context.HttpContext.Request.QueryString, out var query))
+        // The query collection the front door already parsed (names decoded, case ignored, as TryRemove compares
+        // them) says whether there is any ns to strip; most requests have none and skip the rewrite.
+        if (context.HttpContext.Request.Query.ContainsKey(MirrorNamespace.QueryParameter)
+            && MirrorNamespace.TryRemove(context.HttpContext.Request.QueryString, out var query))
         {
             context.ProxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(context.DestinationPrefix, context.Path, query);
         }

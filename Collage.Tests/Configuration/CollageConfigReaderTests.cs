@@ -68,8 +68,8 @@ public sealed class CollageConfigReaderTests : IDisposable
         options.Upstreams["127.0.0.1:5102"].InsecureSkipVerify.Should().BeTrue();
 
         var table = MountTableBuilder.Build(options);
-        table.Select(new HostString("127.0.0.2:5000"), registryHost: null).Resolve("x")!.Value.Upstream.Authority.Should().Be("127.0.0.1:5102");
-        table.Select(new HostString("127.0.0.2:5001"), registryHost: null).Name.Should().NotBe("127.0.0.2:5000");
+        table.Select(new HostString("127.0.0.2:5000"), registryHost: null, out _).Resolve("x")!.Value.Upstream.Authority.Should().Be("127.0.0.1:5102");
+        table.Select(new HostString("127.0.0.2:5001"), registryHost: null, out _).Name.Should().NotBe("127.0.0.2:5000");
         table.UpstreamOptions["127.0.0.1:5102"].CaFile.Should().Be("/etc/collage/lab.pem");
     }
 
@@ -87,8 +87,8 @@ public sealed class CollageConfigReaderTests : IDisposable
         AssertPortKeys(options);
 
         var table = MountTableBuilder.Build(options);
-        table.Select(new HostString("127.0.0.2:5001"), registryHost: null).Name.Should().Be("127.0.0.2");
-        table.Select(new HostString("127.0.0.2"), registryHost: null).Resolve("any/x")!.Value.Upstream.Authority.Should().Be("127.0.0.1:5103");
+        table.Select(new HostString("127.0.0.2:5001"), registryHost: null, out _).Name.Should().Be("127.0.0.2");
+        table.Select(new HostString("127.0.0.2"), registryHost: null, out _).Resolve("any/x")!.Value.Upstream.Authority.Should().Be("127.0.0.1:5103");
         table.UpstreamOptions.Keys.Should().Contain("registry-1.docker.io");
     }
 
@@ -138,9 +138,9 @@ public sealed class CollageConfigReaderTests : IDisposable
 
         options.Vhosts.Keys.Should().BeEquivalentTo("127.0.0.2", "127.0.0.2:5000", "127.0.0.2:5001");
         var table = MountTableBuilder.Build(options);
-        table.Select(new HostString("127.0.0.2:5000"), registryHost: null).Resolve("x")!.Value.Upstream.Authority.Should().Be("ghcr.io");
-        table.Select(new HostString("127.0.0.2:5001"), registryHost: null).Resolve("x")!.Value.Upstream.Authority.Should().Be("gcr.io");
-        table.Select(new HostString("127.0.0.2:5002"), registryHost: null).Resolve("x")!.Value.Upstream.Authority.Should().Be("quay.io");
+        table.Select(new HostString("127.0.0.2:5000"), registryHost: null, out _).Resolve("x")!.Value.Upstream.Authority.Should().Be("ghcr.io");
+        table.Select(new HostString("127.0.0.2:5001"), registryHost: null, out _).Resolve("x")!.Value.Upstream.Authority.Should().Be("gcr.io");
+        table.Select(new HostString("127.0.0.2:5002"), registryHost: null, out _).Resolve("x")!.Value.Upstream.Authority.Should().Be("quay.io");
     }
 
     [Theory]
@@ -175,7 +175,7 @@ public sealed class CollageConfigReaderTests : IDisposable
         var options = CollageConfigReader.Read(File($"{{ \"mappings\": {{ \"etcd\": \"quay.io/coreos/etcd\" }}, \"vhosts\": {{ \"{key}\": {{}} }} }}"));
 
         options.Vhosts.Should().ContainSingle().Which.Key.Should().Be(key);
-        MountTableBuilder.Build(options).Select(new HostString(key), registryHost: null).Resolve("etcd").Should().BeNull();
+        MountTableBuilder.Build(options).Select(new HostString(key), registryHost: null, out _).Resolve("etcd").Should().BeNull();
     }
 
     [Fact]

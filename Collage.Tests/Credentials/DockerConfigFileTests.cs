@@ -98,6 +98,28 @@ public sealed class DockerConfigFileTests
     }
 
     [Fact]
+    public void Resolver_DockerConfigRewritten_ReadsTheNewVersion()
+    {
+        var directory = Directory.CreateTempSubdirectory("collage-docker-");
+        try
+        {
+            var dockerConfig = Path.Combine(directory.FullName, "config.json");
+            File.WriteAllText(dockerConfig, "{\"auths\": {\"quay.io\": {\"auth\": \"" + Auth("first:one") + "\"}}}");
+            var resolver = new UpstreamCredentialResolver(_ => null);
+            resolver.Resolve("quay.io", new UpstreamOptions(), dockerConfig)!.Username.Should().Be("first");
+
+            // Kept per version of the file: a rewrite (here of another size) is read again when a client is next built.
+            File.WriteAllText(dockerConfig, "{\"auths\": {\"quay.io\": {\"auth\": \"" + Auth("second-user:two") + "\"}}}");
+
+            resolver.Resolve("quay.io", new UpstreamOptions(), dockerConfig)!.Username.Should().Be("second-user");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Credential_FingerprintSeparatesCredentials_ToStringHidesSecret()
     {
         var a = new UpstreamCredential("u", "p1", null, "k");

@@ -63,7 +63,7 @@ public sealed class CollageAppTests : IDisposable
         await using var app = CollageApp.Build(Args(file));
 
         Table(app).Global.Mounts.Should().BeEmpty();
-        Table(app).Select(new HostString("127.0.0.2:5000"), registryHost: null).Resolve("x")!.Value.Upstream.Id.Should().Be("http://127.0.0.1:5102");
+        Table(app).Select(new HostString("127.0.0.2:5000"), registryHost: null, out _).Resolve("x")!.Value.Upstream.Id.Should().Be("http://127.0.0.1:5102");
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class CollageAppTests : IDisposable
         await using var app = CollageApp.Build(Args(file));
 
         var table = Table(app);
-        table.Select(new HostString("127.0.0.2:5000"), registryHost: null).Name.Should().Be("127.0.0.2:5000");
+        table.Select(new HostString("127.0.0.2:5000"), registryHost: null, out _).Name.Should().Be("127.0.0.2:5000");
         table.UpstreamOptions["127.0.0.1:5102"].InsecureSkipVerify.Should().BeTrue();
         table.Upstreams.Should().ContainSingle();
     }
@@ -115,8 +115,8 @@ public sealed class CollageAppTests : IDisposable
             ("Collage:Vhosts:127.0.0.2:5000:Mappings:/", "http://127.0.0.1:5102"),
             ("Collage:Upstreams:127.0.0.1:5102:CaFile", string.Empty)));
 
-        Table(app).Select(new HostString("127.0.0.2:5000"), registryHost: null).Resolve("x")!.Value.Upstream.Authority.Should().Be("127.0.0.1:5102");
-        Table(app).Select(new HostString("127.0.0.2:5001"), registryHost: null).Name.Should().Be("global");
+        Table(app).Select(new HostString("127.0.0.2:5000"), registryHost: null, out _).Resolve("x")!.Value.Upstream.Authority.Should().Be("127.0.0.1:5102");
+        Table(app).Select(new HostString("127.0.0.2:5001"), registryHost: null, out _).Name.Should().Be("global");
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class MountTableBuilderTests
     [InlineData("", "global")]
     public void Select_Host_PicksVhostOrGlobal(string host, string expectedMap)
     {
-        VhostTable().Select(new HostString(host), registryHost: null).Name.Should().Be(expectedMap);
+        VhostTable().Select(new HostString(host), registryHost: null, out _).Name.Should().Be(expectedMap);
     }
 
     [Fact]
@@ -51,9 +51,9 @@ public sealed class MountTableBuilderTests
             Vhosts = new Dictionary<string, VhostOptions> { ["127.0.0.2:5000"] = new() { Mappings = TestMounts.Mappings("/=127.0.0.1:5102") } },
         });
 
-        table.Select(new HostString("127.0.0.2:5000"), registryHost: null).Name.Should().Be("127.0.0.2:5000");
-        table.Select(new HostString("127.0.0.2:5001"), registryHost: null).Name.Should().Be("global");
-        table.Select(new HostString("127.0.0.2"), registryHost: null).Name.Should().Be("global");
+        table.Select(new HostString("127.0.0.2:5000"), registryHost: null, out _).Name.Should().Be("127.0.0.2:5000");
+        table.Select(new HostString("127.0.0.2:5001"), registryHost: null, out _).Name.Should().Be("global");
+        table.Select(new HostString("127.0.0.2"), registryHost: null, out _).Name.Should().Be("global");
     }
 
     [Fact]
@@ -61,15 +61,15 @@ public sealed class MountTableBuilderTests
     {
         var table = VhostTable();
 
-        var vhost = table.Select(new HostString("docker-io-mirror.local.lan"), registryHost: null);
+        var vhost = table.Select(new HostString("docker-io-mirror.local.lan"), registryHost: null, out _);
         vhost.Resolve("etcd")!.Value.Upstream.Authority.Should().Be("mirror.local.lan");
         vhost.Resolve("etcd")!.Value.UpstreamName.Should().Be("docker.io/etcd");
 
-        var narrow = table.Select(new HostString("upper.local.lan"), registryHost: null);
+        var narrow = table.Select(new HostString("upper.local.lan"), registryHost: null, out _);
         narrow.Resolve("etcd").Should().BeNull();
         narrow.Resolve("u/x")!.Value.UpstreamName.Should().Be("u/x");
 
-        table.Select(new HostString("other.lan"), registryHost: null).Resolve("etcd")!.Value.UpstreamName.Should().Be("coreos/etcd");
+        table.Select(new HostString("other.lan"), registryHost: null, out _).Resolve("etcd")!.Value.UpstreamName.Should().Be("coreos/etcd");
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class MountTableBuilderTests
             Vhosts = new Dictionary<string, VhostOptions> { ["a.lan"] = new() { Mappings = TestMounts.Mappings("/=quay.io") } },
         });
 
-        table.Select(new HostString("b.lan"), registryHost: null).Resolve("x").Should().BeNull();
-        table.Select(new HostString("a.lan"), registryHost: null).Resolve("x")!.Value.UpstreamName.Should().Be("x");
+        table.Select(new HostString("b.lan"), registryHost: null, out _).Resolve("x").Should().BeNull();
+        table.Select(new HostString("a.lan"), registryHost: null, out _).Resolve("x")!.Value.UpstreamName.Should().Be("x");
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class MountTableBuilderTests
         });
 
         table.Upstreams.Should().ContainSingle();
-        table.Select(new HostString("v.lan"), registryHost: null).Resolve("x")!.Value.Upstream
+        table.Select(new HostString("v.lan"), registryHost: null, out _).Resolve("x")!.Value.Upstream
             .Should().BeSameAs(table.Global.Resolve("a/x")!.Value.Upstream);
     }
 
@@ -126,7 +126,7 @@ public sealed class MountTableBuilderTests
             Vhosts = new Dictionary<string, VhostOptions> { ["closed.lan"] = new() },
         });
 
-        table.Select(new HostString("closed.lan"), registryHost: null).Resolve("etcd").Should().BeNull();
+        table.Select(new HostString("closed.lan"), registryHost: null, out _).Resolve("etcd").Should().BeNull();
     }
 
     [Fact]
@@ -142,8 +142,8 @@ public sealed class MountTableBuilderTests
             },
         });
 
-        table.Select(new HostString("[::1]:5000"), registryHost: null).Name.Should().Be("[::1]:5000");
-        table.Select(new HostString("[::1]:5001"), registryHost: null).Name.Should().Be("global");
-        table.Select(new HostString("[::2]:5001"), registryHost: null).Name.Should().Be("[::2]");
+        table.Select(new HostString("[::1]:5000"), registryHost: null, out _).Name.Should().Be("[::1]:5000");
+        table.Select(new HostString("[::1]:5001"), registryHost: null, out _).Name.Should().Be("global");
+        table.Select(new HostString("[::2]:5001"), registryHost: null, out _).Name.Should().Be("[::2]");
     }
 }

@@ -26,7 +26,8 @@ public sealed class MountTableRegistrySelectionTests
     {
         var table = Table("quay.io", "registry.production.lan", "registry.production.lan:5000");
 
-        table.Select(Collage, registryHost).Name.Should().Be(expectedMap);
+        table.Select(Collage, registryHost, out var byRegistry).Name.Should().Be(expectedMap);
+        byRegistry.Should().BeTrue();
     }
 
     [Theory]
@@ -38,7 +39,7 @@ public sealed class MountTableRegistrySelectionTests
     {
         foreach (var key in new[] { "docker.io", "index.docker.io", "registry-1.docker.io" })
         {
-            Table(key, "quay.io").Select(Collage, registryHost).Name.Should().Be(key, $"vhost '{key}' is Docker Hub");
+            Table(key, "quay.io").Select(Collage, registryHost, out _).Name.Should().Be(key, $"vhost '{key}' is Docker Hub");
         }
     }
 
@@ -47,8 +48,8 @@ public sealed class MountTableRegistrySelectionTests
     {
         var table = Table("docker.io", "index.docker.io");
 
-        table.Select(Collage, "index.docker.io").Name.Should().Be("index.docker.io");
-        table.Select(Collage, "docker.io").Name.Should().Be("docker.io");
+        table.Select(Collage, "index.docker.io", out _).Name.Should().Be("index.docker.io");
+        table.Select(Collage, "docker.io", out _).Name.Should().Be("docker.io");
     }
 
     [Theory]
@@ -62,8 +63,9 @@ public sealed class MountTableRegistrySelectionTests
     {
         var table = Table("quay.io", "registry.production.lan:5001");
 
-        table.Select(Collage, registryHost).Name.Should().Be("global");
-        table.Select(new HostString("quay.io"), registryHost).Name.Should().Be("quay.io");
+        table.Select(Collage, registryHost, out var byRegistry).Name.Should().Be("global");
+        byRegistry.Should().BeFalse("the Host chose the map");
+        table.Select(new HostString("quay.io"), registryHost, out _).Name.Should().Be("quay.io");
     }
 
     [Fact]
@@ -72,7 +74,7 @@ public sealed class MountTableRegistrySelectionTests
         // The Host header names Collage itself; only ns names a registry, whose aliases Collage knows.
         var table = Table("docker.io");
 
-        table.Select(new HostString("index.docker.io"), registryHost: null).Name.Should().Be("global");
-        table.Select(new HostString("docker.io"), registryHost: null).Name.Should().Be("docker.io");
+        table.Select(new HostString("index.docker.io"), registryHost: null, out _).Name.Should().Be("global");
+        table.Select(new HostString("docker.io"), registryHost: null, out _).Name.Should().Be("docker.io");
     }
 }

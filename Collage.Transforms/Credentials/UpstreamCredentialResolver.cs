@@ -7,12 +7,14 @@ namespace Collage.Transforms.Credentials;
 /// (<c>password</c>, <c>passwordFile</c>, <c>identityToken</c>; environment variables layer over the file through
 /// .NET configuration), else the docker config's entry for the same <c>host[:port]</c>, else none (anonymous).
 /// Files are read when an upstream's client is built (at start-up and when a reload changes its settings), so a
-/// reload that points <c>dockerConfig</c> elsewhere is applied, not ignored.
+/// reload that points <c>dockerConfig</c> elsewhere is applied, not ignored. A docker config is parsed once per
+/// version of the file (its size and write time), not once per upstream that falls back to it.
 /// </summary>
 /// <param name="environment">Reads an environment variable (<c>DOCKER_CONFIG</c>, <c>HOME</c>); the process's by default.</param>
 internal sealed class UpstreamCredentialResolver(Func<string, string?>? environment = null)
 {
     private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DockerConfigVersion> _dockerConfigs = new(StringComparer.Ordinal);
 
     /// <summary>The docker config file read for the configured <paramref name="dockerConfig"/>, if any.</summary>
     public string? Locate(string? dockerConfig) => DockerConfigFile.Locate(dockerConfig, _environment);
@@ -41,7 +43,22 @@ internal sealed class UpstreamCredentialResolver(Func<string, string?>? environm
             return new UpstreamCredential(options.Username, options.Password, options.IdentityToken, key);
         }
 
-        return Locate(dockerConfig) is { } path ? DockerConfigFile.Read(path).GetValueOrDefault(authority) : null;
+        return Locate(dockerConfig) is { } path ? ReadDockerConfig(path).GetValueOrDefault(authority) : null;
+    }
+
+    private IReadOnlyDictionary<string, UpstreamCredential> ReadDockerConfig(string path)
+    {
+        var file = new FileInfo(path);
+        var (length, written) = file.Exists ? (file.Length, file.LastWriteTimeUtc) : (-1, default);
+        if (_dockerConfigs.TryGetValue(path, out var known) && known.Length == length && known.Written == written)
+        {
+            return known.Credentials;
+        }
+
+        // A missing or malformed file throws here, naming the key, as it did when read once at start-up.
+        var read = new DockerConfigVersion(length, written, DockerConfigFile.Read(path));
+        _dockerConfigs[path] = read;
+        return read.Credentials;
     }
 
     private static string ReadPasswordFile(string key, string path)
@@ -65,4 +82,6 @@ internal sealed class UpstreamCredentialResolver(Func<string, string?>? environm
 
         return password;
     }
+
+    private sealed record DockerConfigVersion(long Length, DateTime Written, IReadOnlyDictionary<string, UpstreamCredential> Credentials);
 }

@@ -62,9 +62,6 @@ internal sealed class MountTable
     /// matches only that port, one without a port matches any port, case is ignored, and a host no vhost matches
     /// gets the global mappings.
     /// </summary>
-    public MountMap Select(Microsoft.AspNetCore.Http.HostString host, string? registryHost) => Select(host, registryHost, out _);
-
-    /// <inheritdoc cref="Select(Microsoft.AspNetCore.Http.HostString, string?)"/>
     /// <param name="host">The request's Host.</param>
     /// <param name="registryHost">The registry a mirror client named, or null.</param>
     /// <param name="byRegistry">Whether <paramref name="registryHost"/> chose the map (false: the Host did).</param>

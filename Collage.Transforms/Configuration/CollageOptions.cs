@@ -47,4 +47,7 @@ public sealed record CollageOptions
     /// <c>$DOCKER_CONFIG/config.json</c>, else <c>~/.docker/config.json</c>, when the file exists.
     /// </summary>
     public string? DockerConfig { get; init; }
+
+    /// <summary>The pull-through cache (<c>Collage:Cache</c>). Default: none, so every request streams from its upstream.</summary>
+    public CacheOptions? Cache { get; init; }
 }

@@ -23,4 +23,10 @@ public sealed record UpstreamHttpOptions
     /// forever). Default 5 min.
     /// </summary>
     public TimeSpan PooledConnectionLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long an upstream that answered 429 without a usable <c>Retry-After</c> is left alone (no request is sent
+    /// to it until then). Default 60 s.
+    /// </summary>
+    public TimeSpan RateLimitBackoff { get; init; } = TimeSpan.FromSeconds(60);
 }

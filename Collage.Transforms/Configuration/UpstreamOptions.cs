@@ -40,6 +40,9 @@ public sealed record UpstreamOptions
     /// </summary>
     public string? IdentityToken { get; init; }
 
+    /// <summary>This upstream's cache settings (on or off, its own tag TTL). Default: the cache's.</summary>
+    public UpstreamCacheOptions? Cache { get; init; }
+
     // Records print every property; secrets must not reach a log or an assertion message that way.
     private bool PrintMembers(StringBuilder builder)
     {
@@ -49,7 +52,8 @@ public sealed record UpstreamOptions
             .Append(", Username = ").Append(Username)
             .Append(", Password = ").Append(Password is null ? "null" : "***")
             .Append(", PasswordFile = ").Append(PasswordFile)
-            .Append(", IdentityToken = ").Append(IdentityToken is null ? "null" : "***");
+            .Append(", IdentityToken = ").Append(IdentityToken is null ? "null" : "***")
+            .Append(", Cache = ").Append(Cache);
         return true;
     }
 }

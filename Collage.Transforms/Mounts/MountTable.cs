@@ -54,6 +54,30 @@ internal sealed class MountTable
     /// <summary>The configured docker <c>config.json</c> (<c>dockerConfig</c>), or null for the default location.</summary>
     public string? DockerConfig { get; init; }
 
+    /// <summary>The pull-through cache section (<c>cache</c>), or null when there is no cache.</summary>
+    public CacheOptions? Cache { get; init; }
+
+    /// <summary>
+    /// How the cache treats <paramref name="upstream"/>, or null when its content is not cached: no cache section, the
+    /// upstream's <c>cache.enabled</c> is false, or it is a pass-through upstream (its clients' own tokens decide who
+    /// reads what, and a hit would answer without asking).
+    /// </summary>
+    public Caching.CachePolicy? CacheFor(Upstream upstream)
+    {
+        if (Cache is not { } cache)
+        {
+            return null;
+        }
+
+        var options = UpstreamOptions.GetValueOrDefault(upstream.Authority);
+        if (options?.Auth == UpstreamAuthMode.Passthrough || options?.Cache?.Enabled == false)
+        {
+            return null;
+        }
+
+        return new Caching.CachePolicy(options?.Cache?.TagTtl ?? cache.TagTtl, options?.Cache?.StaleIfError ?? cache.StaleIfError);
+    }
+
     /// <summary>
     /// The map a request sees; the one way to choose one. A mirror client's registry host (containerd's <c>ns</c>
     /// query parameter, <paramref name="registryHost"/>) picks the vhost of that name, with Docker Hub's names as

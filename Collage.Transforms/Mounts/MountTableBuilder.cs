@@ -60,6 +60,7 @@ internal static class MountTableBuilder
                 TrustedProxies = [.. options.TrustedProxies.Select(System.Net.IPAddress.Parse)],
             }),
             DockerConfig = options.DockerConfig,
+            Cache = options.Cache,
         };
     }
 

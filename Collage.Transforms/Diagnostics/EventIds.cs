@@ -62,4 +62,7 @@ internal static class EventIds
 
     // 1100s: Blob streaming.
     public const int UpstreamFailedMidBlob = 1101;
+
+    // 1300s: Upstream rate limits.
+    public const int UpstreamBackoffEntered = 1301;
 }

@@ -70,4 +70,7 @@ internal static class EventIds
     public const int CacheFillFailed = 1204;
     public const int CacheStoreFailed = 1205;
     public const int CacheServedStale = 1206;
+
+    // 1300s: Upstream rate limits.
+    public const int UpstreamBackoffEntered = 1301;
 }

@@ -60,7 +60,8 @@ internal sealed class CacheIndex
         var stale = new List<string>();
         foreach (var (hex, size, mediaType, lastAccess) in database.ReadContent())
         {
-            if (onDisk.Remove(hex, out var length) && length == size)
+            var found = onDisk.Remove(hex, out var length);
+            if (found && length == size)
             {
                 _content[hex] = new CachedContent(hex, size, mediaType, lastAccess);
                 _used += size;
@@ -68,6 +69,11 @@ internal sealed class CacheIndex
             else
             {
                 stale.Add(hex);
+                if (found)
+                {
+                    // Not the length its row recorded (truncated, or overwritten): no longer the verified content.
+                    _store.Delete(hex);
+                }
             }
         }
 

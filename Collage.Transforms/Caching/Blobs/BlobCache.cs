@@ -42,15 +42,19 @@ internal sealed class BlobCache(PullThroughCache cache)
         }
 
         var fill = cache.Fills.JoinOrStart(repository, hex, f => f.RunAsync(ContextFor(feature)), out var started);
-        if (!await TryFollowAsync(context, feature, fill, started ? CacheOutcome.Miss : CacheOutcome.Coalesced)
-            && !await TryServeStoredAsync(context, feature, hex, repository))
+        var outcome = started ? CacheOutcome.Miss : CacheOutcome.Coalesced;
+
+        // A small blob's fetch can be committed before this request follows it: served from the store, it is still
+        // the answer of this request's fetch.
+        if (!await TryFollowAsync(context, feature, fill, outcome)
+            && !await TryServeStoredAsync(context, feature, hex, repository, outcome))
         {
             // The cache could not spool: stream from the upstream as without a cache.
             await next(context);
         }
     }
 
-    private async Task<bool> TryServeStoredAsync(HttpContext context, RegistryRequestFeature feature, string hex, string repository)
+    private async Task<bool> TryServeStoredAsync(HttpContext context, RegistryRequestFeature feature, string hex, string repository, CacheOutcome outcome = CacheOutcome.Hit)
     {
         if (cache.Index.TryPin(hex) is not { } content)
         {
@@ -77,8 +81,8 @@ internal sealed class BlobCache(PullThroughCache cache)
                 return false;
             }
 
-            Answered(feature, CacheOutcome.Hit);
-            if (ContentResponder.WriteHead(context, hex, content.Size, "application/octet-stream", CacheOutcome.Hit) is { } range)
+            Answered(feature, outcome);
+            if (ContentResponder.WriteHead(context, hex, content.Size, "application/octet-stream", outcome) is { } range)
             {
                 cache.Metrics.ServedFromCache(await ContentResponder.CopyFileAsync(context, file, range));
             }

@@ -46,12 +46,22 @@ internal sealed class BlobCache(PullThroughCache cache)
 
         // A small blob's fetch can be committed before this request follows it: served from the store, it is still
         // the answer of this request's fetch.
-        if (!await TryFollowAsync(context, feature, fill, outcome)
-            && !await TryServeStoredAsync(context, feature, hex, repository, outcome))
+        if (await TryFollowAsync(context, feature, fill, outcome)
+            || await TryServeStoredAsync(context, feature, hex, repository, outcome))
         {
-            // The cache could not spool: stream from the upstream as without a cache.
-            await next(context);
+            return;
         }
+
+        if (fill.Head.Result is FillHead.Streaming && !fill.Verified)
+        {
+            // The fetch failed after its headers (bytes that did not match the digest, a reset) before this request
+            // followed it: forwarding would hand the client the upstream's unverified bytes with a clean end.
+            await OciErrors.UpstreamUnreachable().WriteAsync(context);
+            return;
+        }
+
+        // The cache could not spool, or verified content too large to keep: stream from the upstream as without a cache.
+        await next(context);
     }
 
     private async Task<bool> TryServeStoredAsync(HttpContext context, RegistryRequestFeature feature, string hex, string repository, CacheOutcome outcome = CacheOutcome.Hit)

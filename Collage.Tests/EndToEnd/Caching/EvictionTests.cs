@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Collage.Tests.EndToEnd.Infrastructure;
 using Xunit.Abstractions;
 
@@ -5,7 +6,7 @@ namespace Collage.Tests.EndToEnd.Caching;
 
 /// <summary>
 /// Three times <c>maxSize</c> pulled through the cache: twelve distinct 16 MiB layers in four images against a 64 MiB
-/// cache, pulled one image after another and then three at once. The bytes under <c>blobs/</c> and <c>spool/</c>
+/// cache, pulled one image after another, then all at once, then every layer at once with plain GETs. The bytes under <c>blobs/</c> and <c>spool/</c>
 /// never exceed the limit (sampled after every pull and by a watcher while pulls run), the cache evicts, and every
 /// pull still gets the right bytes (issue 10, "the cache stays under maxSize, spool files included").
 /// </summary>
@@ -48,13 +49,27 @@ public sealed class EvictionTests(ITestOutputHelper output)
             afterPulls.Add(cache.Bytes());
         }
 
-        // Three at once, in reverse: what the first round left in the cache is partly gone, partly still there.
-        await Task.WhenAll(Enumerable.Range(0, 3).Reverse().Select(i =>
+        // All four at once, in reverse: skopeo copies one layer at a time into dir:, so four 16 MiB fetches run together,
+        // more than the 64 MiB hold, while what the first round left in the cache is partly gone, partly still there.
+        await Task.WhenAll(Enumerable.Range(0, Images).Reverse().Select(i =>
             PullAndCheckAsync(skopeo, collage, images[i], i, work.Combine($"together-{i}"))));
+        afterPulls.Add(cache.Bytes());
+
+        // Every layer at once, straight GETs: twelve fetches of 16 MiB against 64 MiB, so most cannot be held.
+        using var burst = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = collage.BaseUri, Timeout = TimeSpan.FromSeconds(120) };
+        await Task.WhenAll(images.SelectMany((image, i) => image.LayerDigests.Select(async layer =>
+        {
+            using var response = await burst.GetAsync($"/v2/apps/app{i}/blobs/{layer}", HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            ("sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(body))).Should().Be(layer, "every answer is the right bytes, held or not");
+        })));
         afterPulls.Add(cache.Bytes());
 
         var max = await watcher.StopAsync();
         output.WriteLine($"after each pull: {string.Join(", ", afterPulls.Select(b => $"{b / (double)MiB:F1} MiB"))}; watcher max {max / (double)MiB:F1} MiB over {watcher.Samples} samples");
+        var outcomes = collage.LogText.Split('\n').Where(l => l.Contains("kind=blob", StringComparison.Ordinal)).GroupBy(l => l[(l.LastIndexOf("cache=", StringComparison.Ordinal) + 6)..].Trim());
+        output.WriteLine($"blob answers: {string.Join(", ", outcomes.Select(g => $"{g.Key} {g.Count()}"))}");
         afterPulls.Should().OnlyContain(b => b <= MaxSize, "the cache holds at most maxSize after every pull");
         max.Should().BeLessThanOrEqualTo(MaxSize, "spool files of fetches in flight count against maxSize too");
         watcher.Samples.Should().BeGreaterThan(100, "the watcher sampled while the pulls ran");

@@ -40,9 +40,6 @@ internal sealed class CollageProcess : IAsyncDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
-    /// <summary>Whether the process has exited.</summary>
-    public bool HasExited => _process.HasExited;
-
     /// <summary>Its console log so far (standard output, where the console logger writes).</summary>
     public string LogText => _process.StandardOutput;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Collage.Tests.EndToEnd.Infrastructure;
 using Collage.Tests.Functional.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Collage.Tests.EndToEnd.Caching;
 
@@ -12,7 +13,7 @@ namespace Collage.Tests.EndToEnd.Caching;
 /// answer (issue 10, "stale on error").
 /// </summary>
 [Collection(CacheEndToEndCollection.Name)]
-public sealed class UpstreamDownTests : IAsyncLifetime
+public sealed class UpstreamDownTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TempDirectory _work = TempDirectory.Create("upstream-down");
     private readonly CacheFolder _cache = CacheFolder.CreateCold("cache-upstream-down");
@@ -72,7 +73,8 @@ public sealed class UpstreamDownTests : IAsyncLifetime
         await CopyAndCheckAsync(byTag, "down-tag");
         await CopyAndCheckAsync(byDigest, "down-digest");
         using var podman = new Podman();
-        await podman.PullAsync(byTag, registriesConf);
+        var pull = await podman.PullAsync(byTag, registriesConf);
+        output.WriteLine($"podman pull by tag with the upstream down: {pull.Elapsed.TotalSeconds:F2} s{Environment.NewLine}{pull.StandardError}");
         (await podman.ImageDigestAsync(byTag)).Should().Be(_cached.ManifestDigest);
         using var podmanByDigest = new Podman();
         await podmanByDigest.PullAsync(byDigest, registriesConf);

@@ -78,21 +78,20 @@ public sealed class BlobFillTests
     [Theory]
     [InlineData(true, 100)]
     [InlineData(false, 1_000_000)]
-    public async Task RunAsync_TooLargeOrWithoutLength_StreamedVerifiedButNotStored(bool withLength, long maxSize)
+    public async Task RunAsync_TooLargeOrWithoutLength_BypassedNeitherSpooledNorStored(bool withLength, long maxSize)
     {
         await using var harness = new IndexHarness();
         var index = harness.Open(maxSize);
         var content = RandomNumberGenerator.GetBytes(Length);
         var (fill, run, upstream) = Start(harness, index, content, Hex(content), withLength);
 
-        await upstream.WriteAsync(content);
-        await upstream.CompleteAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
 
-        fill.Verified.Should().BeTrue();
-        (await fill.WaitBeyondAsync(0, CancellationToken.None)).Should().Be(Length);
-        harness.Store.Enumerate().Should().BeEmpty();
-        index.Count.Should().Be(0);
+        (await fill.Head).Should().BeOfType<FillHead.Bypass>("maxSize counts spool files: what cannot be reserved is forwarded");
+        fill.Spool.Should().BeNull();
+        Directory.GetFiles(Path.Combine(harness.Folder, "spool")).Should().BeEmpty();
+        index.Size.Should().Be(0);
+        await upstream.CompleteAsync();
     }
 
     private static (BlobFill Fill, Task Run, PipeWriter Upstream) Start(IndexHarness harness, CacheIndex index, byte[] body, string hex, bool withLength = true)

@@ -42,4 +42,31 @@ public sealed class CacheDisabledTests
         registry.Count("GET", $"/v2/team-a/web/blobs/{blobDigest}").Should().Be(2);
         collage.StoredFiles.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task GetBlob_WithoutContentLength_ForwardedEveryTimeAndNotStored()
+    {
+        await using var registry = await FakeOciRegistry.StartAsync();
+        var blob = FakeOciRegistry.Content(8192, seed: 12);
+        var digest = registry.AddBlob("team-a/web", blob);
+        registry.Chunked = true;
+        await using var collage = await CachedCollage.StartAsync(registry);
+
+        var upstreamPath = $"/v2/team-a/web/blobs/{digest}";
+        for (var i = 0; i < 2; i++)
+        {
+            var before = registry.Count("GET", upstreamPath);
+            var (response, body) = await collage.GetAsync($"/v2/a/web/blobs/{digest}");
+            registry.Count("GET", upstreamPath).Should().BeGreaterThan(before, "request {0} reached the upstream", i);
+            using (response)
+            {
+                response.StatusCode.Should().Be(HttpStatusCode.OK);
+                response.XCache().Should().BeNull("space cannot be reserved for an unknown length: forwarded as without a cache");
+                body.Should().Equal(blob);
+            }
+        }
+
+        collage.StoredFiles.Should().BeEmpty();
+        Directory.GetFiles(Path.Combine(collage.Folder, "spool")).Should().BeEmpty();
+    }
 }

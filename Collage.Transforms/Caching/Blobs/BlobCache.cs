@@ -60,7 +60,7 @@ internal sealed class BlobCache(PullThroughCache cache)
             return;
         }
 
-        // The cache could not spool, or verified content too large to keep: stream from the upstream as without a cache.
+        // A bypass (no room reserved, no length, the disk failed) or verified bytes not stored: forward as without a cache.
         await next(context);
     }
 

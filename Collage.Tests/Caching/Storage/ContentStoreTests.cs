@@ -37,6 +37,27 @@ public sealed class ContentStoreTests
     }
 
     [Fact]
+    public async Task TryOpen_FileOfAnotherLengthThanItsEntry_IsDeletedNotServed()
+    {
+        await using var harness = new IndexHarness();
+        var hex = IndexHarness.Hex("c");
+        var spool = harness.Store.CreateSpool(hex, 3);
+        RandomAccess.Write(spool.Handle, new byte[] { 1, 2, 3 }, 0);
+        harness.Store.Commit(spool, hex);
+        spool.Release();
+
+        using (var right = harness.Store.TryOpen(hex, 3))
+        {
+            right.Should().NotBeNull();
+        }
+
+        File.WriteAllBytes(harness.Store.PathOf(hex), [1, 2]);
+
+        harness.Store.TryOpen(hex, 3).Should().BeNull();
+        File.Exists(harness.Store.PathOf(hex)).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task SweepSpool_FilesLeftByACrash_DeletesEveryOneAndCountsThem()
     {
         await using var harness = new IndexHarness();

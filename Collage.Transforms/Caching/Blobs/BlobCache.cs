@@ -85,7 +85,7 @@ internal sealed class BlobCache(PullThroughCache cache)
                 cache.Index.Grant(hex, repository);
             }
 
-            using var file = cache.Store.TryOpen(hex);
+            using var file = cache.Store.TryOpen(hex, content.Size);
             if (file is null)
             {
                 return false;

@@ -62,7 +62,7 @@ internal sealed class ManifestWriter(PullThroughCache cache)
     /// <summary>The stored bytes of <paramref name="content"/>, or null when the file is gone.</summary>
     public async Task<byte[]?> ReadAsync(CachedContent content)
     {
-        using var file = cache.Store.TryOpen(content.Hex);
+        using var file = cache.Store.TryOpen(content.Hex, content.Size);
         if (file is null || content.Size > ManifestUpstream.MaxManifestBytes)
         {
             return null;

@@ -78,7 +78,9 @@ internal sealed class CacheIndex
         database.DeleteContent(missing);
         // One string per repository, not one per row: a repository names thousands of digests.
         var repositories = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var group in grants.GroupBy(g => g.Hex, StringComparer.Ordinal))
+        // The database dropped the grants of the rows just deleted; memory must agree, or a re-fetch would never write them back.
+        var dropped = new HashSet<string>(missing, StringComparer.Ordinal);
+        foreach (var group in grants.Where(g => !dropped.Contains(g.Hex)).GroupBy(g => g.Hex, StringComparer.Ordinal))
         {
             _grants[group.Key] = [.. group.Select(g => repositories.TryAdd(g.Repository, g.Repository) ? g.Repository : repositories[g.Repository])];
         }

@@ -59,31 +59,6 @@ internal sealed class ManifestWriter(PullThroughCache cache)
         }
     }
 
-    /// <summary>The stored bytes of <paramref name="content"/>, or null when the file is gone.</summary>
-    public async Task<byte[]?> ReadAsync(CachedContent content)
-    {
-        using var file = cache.Store.TryOpen(content.Hex, content.Size);
-        if (file is null || content.Size > ManifestUpstream.MaxManifestBytes)
-        {
-            return null;
-        }
-
-        var body = new byte[content.Size];
-        var read = 0;
-        while (read < body.Length)
-        {
-            var n = await RandomAccess.ReadAsync(file, body.AsMemory(read), read);
-            if (n == 0)
-            {
-                return null;
-            }
-
-            read += n;
-        }
-
-        return body;
-    }
-
     /// <summary>Writes a manifest answer (headers only for HEAD).</summary>
     public static async Task WriteAsync(HttpContext context, string hex, string mediaType, byte[] body, CacheOutcome outcome)
     {

@@ -17,6 +17,8 @@ internal static class ContentResponder
     /// <summary>The response header that says how the cache answered (HIT, MISS, COALESCED, STALE).</summary>
     public const string CacheHeader = "X-Cache";
 
+    private const long SmallContentBytes = 64 * 1024;
+
     /// <summary>
     /// Writes the status and headers. Returns the range to send, or null when the answer is complete (HEAD, 416).
     /// A <paramref name="length"/> of null (an upstream without Content-Length) serves the whole body chunked.
@@ -71,7 +73,11 @@ internal static class ContentResponder
             while (position < range.End)
             {
                 var want = (int)Math.Min(range.End - position, BlobBodyCopier.BufferSize);
-                var read = await RandomAccess.ReadAsync(file, writer.GetMemory(want)[..want], position, aborted);
+                // Small content (manifests, configs) is read synchronously: one copy from the page cache, where the
+                // asynchronous read's thread hop would cost more than the read.
+                var read = range.Length <= SmallContentBytes
+                    ? RandomAccess.Read(file, writer.GetSpan(want)[..want], position)
+                    : await RandomAccess.ReadAsync(file, writer.GetMemory(want)[..want], position, aborted);
                 if (read == 0)
                 {
                     // Shorter than its index entry: impossible for a verified file unless someone truncated it.
@@ -115,14 +121,26 @@ internal static class ContentResponder
                     break;
                 }
 
-                var want = (int)Math.Min(Math.Min(readable, range.End) - position, BlobBodyCopier.BufferSize);
-                var read = await RandomAccess.ReadAsync(spool.Handle, writer.GetMemory(want)[..want], position, aborted);
-                writer.Advance(read);
-                position += read;
-                var flushed = await writer.FlushAsync(aborted);
-                if (flushed.IsCanceled || flushed.IsCompleted)
+                // Everything readable, a buffer at a time; the bytes were just written, so the page cache has them and
+                // a synchronous read is a copy, without the thread hop of an asynchronous one.
+                var end = Math.Min(readable, range.End);
+                while (position < end)
                 {
-                    break;
+                    var want = (int)Math.Min(end - position, BlobBodyCopier.BufferSize);
+                    var read = RandomAccess.Read(spool.Handle, writer.GetSpan(want)[..want], position);
+                    if (read == 0)
+                    {
+                        context.Abort();
+                        return position - range.Start;
+                    }
+
+                    writer.Advance(read);
+                    position += read;
+                    var flushed = await writer.FlushAsync(aborted);
+                    if (flushed.IsCanceled || flushed.IsCompleted)
+                    {
+                        return position - range.Start;
+                    }
                 }
             }
         }

@@ -17,6 +17,9 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
 {
     private const string Kind = "manifest";
 
+    private readonly SingleFlight<ManifestFetch> _gets = new();
+    private readonly SingleFlight<ManifestFetch> _heads = new();
+
     /// <summary>Answers the manifest request in <paramref name="feature"/>, or hands it to <paramref name="next"/>.</summary>
     public async Task ServeAsync(HttpContext context, RegistryRequestFeature feature, CachePolicy policy, RequestDelegate next)
     {
@@ -38,7 +41,7 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
                 return;
             }
 
-            await AnswerAsync(context, feature, next, await upstream.GetAsync(feature, acceptValue, hex, aborted), repository, tagKey: null, stale: null);
+            await AnswerAsync(context, feature, next, await GetAsync($"{repository}@{hex}|{AcceptKey.Of(accept)}", feature, acceptValue, hex, aborted), repository, tagKey: null, stale: null);
             return;
         }
 
@@ -54,7 +57,7 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
             }
 
             var stale = age <= policy.TagTtl + policy.StaleIfError ? answer : null;
-            var probe = await upstream.HeadAsync(feature, acceptValue, aborted);
+            var probe = await _heads.RunAsync(key, () => upstream.HeadAsync(feature, acceptValue, cache.Stopping), aborted);
             if (probe is ManifestFetch.Found found && found.Hex == answer.Hex
                 && await TryServeStoredAsync(context, feature, answer.Hex, answer.MediaType, CacheOutcome.Hit))
             {
@@ -68,12 +71,16 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
                 return;
             }
 
-            await AnswerAsync(context, feature, next, await upstream.GetAsync(feature, acceptValue, null, aborted), repository, key, stale);
+            await AnswerAsync(context, feature, next, await GetAsync(key, feature, acceptValue, null, aborted), repository, key, stale);
             return;
         }
 
-        await AnswerAsync(context, feature, next, await upstream.GetAsync(feature, acceptValue, null, aborted), repository, key, stale: null);
+        await AnswerAsync(context, feature, next, await GetAsync(key, feature, acceptValue, null, aborted), repository, key, stale: null);
     }
+
+    // One fetch per manifest key at a time, shared by the clients asking meanwhile (the fetch runs on without them).
+    private Task<ManifestFetch> GetAsync(string key, RegistryRequestFeature feature, string? accept, string? expectedHex, CancellationToken aborted) =>
+        _gets.RunAsync(key, () => upstream.GetAsync(feature, accept, expectedHex, cache.Stopping), aborted);
 
     private async Task AnswerAsync(HttpContext context, RegistryRequestFeature feature, RequestDelegate next, ManifestFetch fetch, string repository, string? tagKey, TagAnswer? stale)
     {

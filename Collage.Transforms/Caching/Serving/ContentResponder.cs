@@ -1,6 +1,7 @@
 using System.Globalization;
 using Collage.Transforms.Caching.Blobs;
 using Collage.Transforms.Caching.Storage;
+using Collage.Transforms.Registry;
 using Collage.Transforms.Rewriting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Win32.SafeHandles;
@@ -143,6 +144,13 @@ internal static class ContentResponder
                     }
                 }
             }
+        }
+        catch (FillFailedException) when (!context.Response.HasStarted)
+        {
+            // Nothing has gone out yet (a small blob fails before its first bytes): a clear 502 beats a reset.
+            context.Response.Headers.Clear();
+            await OciErrors.UpstreamUnreachable().WriteAsync(context);
+            return 0;
         }
         catch (Exception ex) when (ex is FillFailedException or IOException or OperationCanceledException)
         {

@@ -20,26 +20,29 @@ internal static class CollageConfigReader
     [
         "Mappings", "Vhosts", "Upstreams", nameof(CollageOptions.Http), "Health",
         nameof(CollageOptions.PublicUrl), nameof(CollageOptions.TrustedProxies), nameof(CollageOptions.DockerConfig),
+        CacheConfigReader.SectionKey,
     ];
     private static readonly string[] VhostKeys = ["Mappings"];
     private static readonly string[] UpstreamKeys =
     [
         nameof(UpstreamOptions.CaFile), nameof(UpstreamOptions.InsecureSkipVerify), nameof(UpstreamOptions.Auth),
         nameof(UpstreamOptions.Username), nameof(UpstreamOptions.Password), nameof(UpstreamOptions.PasswordFile),
-        nameof(UpstreamOptions.IdentityToken),
+        nameof(UpstreamOptions.IdentityToken), nameof(UpstreamOptions.Cache),
     ];
     private static readonly string[] HttpKeys =
     [
         nameof(UpstreamHttpOptions.ConnectTimeout), nameof(UpstreamHttpOptions.ActivityTimeout),
         nameof(UpstreamHttpOptions.PooledConnectionIdleTimeout), nameof(UpstreamHttpOptions.PooledConnectionLifetime),
+        nameof(UpstreamHttpOptions.RateLimitBackoff),
     ];
 
-    /// <summary>Reads the <c>Collage</c> section, <c>Collage:Http</c> included, with the documented defaults.</summary>
+    /// <summary>Reads the <c>Collage</c> section, <c>Collage:Http</c> and <c>Collage:Cache</c> included, with the documented defaults.</summary>
     public static CollageOptions Read(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
         new ConfigSection(section).RefuseUnknownKeys(TopLevelKeys);
         var http = ConfigSection.Of(section, nameof(CollageOptions.Http)).RefuseUnknownKeys(HttpKeys);
+        var cache = CacheConfigReader.Read(section);
 
         return new CollageOptions
         {
@@ -47,11 +50,12 @@ internal static class CollageConfigReader
             Vhosts = ReadHostKeyed(section.GetSection("Vhosts"), VhostKeys)
                 .ToDictionary(e => e.Key, e => new VhostOptions { Mappings = ReadMappings(e.Section.GetSection("Mappings")) }),
             Upstreams = ReadHostKeyed(section.GetSection("Upstreams"), UpstreamKeys)
-                .ToDictionary(e => e.Key, e => ReadUpstream(e.Section)),
+                .ToDictionary(e => e.Key, e => ReadUpstream(e.Section, cache)),
             Http = ReadHttp(http),
             PublicUrl = AuthConfigReader.ReadPublicUrl(section),
             TrustedProxies = AuthConfigReader.ReadTrustedProxies(section),
             DockerConfig = section[nameof(CollageOptions.DockerConfig)] is { Length: > 0 } dockerConfig ? dockerConfig : null,
+            Cache = cache,
         };
     }
 
@@ -64,6 +68,7 @@ internal static class CollageConfigReader
             ActivityTimeout = section.Duration(nameof(UpstreamHttpOptions.ActivityTimeout), defaults.ActivityTimeout),
             PooledConnectionIdleTimeout = section.Duration(nameof(UpstreamHttpOptions.PooledConnectionIdleTimeout), defaults.PooledConnectionIdleTimeout),
             PooledConnectionLifetime = section.Duration(nameof(UpstreamHttpOptions.PooledConnectionLifetime), defaults.PooledConnectionLifetime),
+            RateLimitBackoff = section.Duration(nameof(UpstreamHttpOptions.RateLimitBackoff), defaults.RateLimitBackoff),
         };
     }
 
@@ -83,12 +88,13 @@ internal static class CollageConfigReader
         return mappings;
     }
 
-    private static UpstreamOptions ReadUpstream(IConfigurationSection section)
+    private static UpstreamOptions ReadUpstream(IConfigurationSection section, CacheOptions? cache)
     {
         return AuthConfigReader.ReadCredentials(section, new UpstreamOptions
         {
             CaFile = section[nameof(UpstreamOptions.CaFile)] is { Length: > 0 } ca ? ca : null,
             InsecureSkipVerify = new ConfigSection(section).Switch(nameof(UpstreamOptions.InsecureSkipVerify)),
+            Cache = CacheConfigReader.ReadUpstream(section, cache),
         });
     }
 

@@ -11,11 +11,12 @@ namespace Collage.Proxy.Configuration;
 
 /// <summary>
 /// Applies edits of appsettings.json or the config file without a restart: builds and validates a whole new
-/// mount table (mounts, upstreams, <c>Collage:Http</c>, <c>publicUrl</c>, <c>trustedProxies</c>, <c>dockerConfig</c>: every
-/// setting a request reads lives in it), prepares its upstream clients, regenerates YARP's routes and clusters, then
-/// swaps the table. A change applies whole or not at all: a bad edit, or one to settings that only apply at start-up
-/// (<c>Collage:Health</c>), is logged with its key and the last good config keeps serving; nothing is accepted and
-/// then ignored.
+/// mount table (mounts, upstreams, <c>Collage:Http</c>, <c>publicUrl</c>, <c>trustedProxies</c>, <c>dockerConfig</c>, the
+/// cache's <c>tagTtl</c> and <c>staleIfError</c>: every setting a request reads lives in it), prepares its upstream
+/// clients, regenerates YARP's routes and clusters, then swaps the table. A change applies whole or not at all: a bad
+/// edit, or one to settings that only apply at start-up (<c>Collage:Health</c>; the cache's presence, <c>path</c> and
+/// <c>maxSize</c>), is logged with its key and the last good config keeps serving; nothing is accepted and then
+/// ignored.
 /// </summary>
 internal sealed partial class ConfigurationReloader(
     IConfiguration configuration,
@@ -51,6 +52,8 @@ internal sealed partial class ConfigurationReloader(
             try
             {
                 var table = MountTableBuilder.Build(CollageConfigReader.Read(configuration));
+                // The store is opened once over one folder and sized once; tagTtl and staleIfError live in the table.
+                CacheConfigReader.RefuseStartupOnlyChange(tables.Current.Cache, table.Cache);
                 if (HealthConfigReader.Read(configuration) != health)
                 {
                     // The prober is a hosted service chosen at start-up; applying half a change would be worse.

@@ -9,6 +9,7 @@ internal sealed class DefaultMountsFilterProvider(IConfigurationProvider inner) 
     [
         $"{CollageConfigReader.SectionName}:Mappings",
         $"{CollageConfigReader.SectionName}:Vhosts",
+        $"{CollageConfigReader.SectionName}:{CacheConfigReader.SectionKey}",
     ];
 
     public bool TryGet(string key, out string? value)

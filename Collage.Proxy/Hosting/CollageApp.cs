@@ -73,6 +73,8 @@ public static class CollageApp
         var app = builder.Build();
         // Every upstream's client now, so a bad CA file stops start-up, not the first pull.
         app.Services.GetRequiredService<UpstreamClientFactory>().Prepare(table);
+        // The cache now, so an unusable cache folder stops start-up and the index is loaded before the first pull.
+        _ = app.Services.GetRequiredService<Collage.Transforms.Caching.PullThroughCache>();
         CollagePipeline.Map(app);
         return app;
     }

@@ -1,3 +1,4 @@
+using Collage.Proxy.Caching;
 using Collage.Proxy.Endpoints;
 using Collage.Proxy.FrontDoor;
 using Collage.Proxy.Observability;
@@ -14,6 +15,8 @@ namespace Collage.Proxy.Hosting;
 ///  -> routing
 ///     -> Collage's own endpoints      /v2/, /v2/_catalog, /v2/token, /healthz, /readyz, /metrics
 ///      | reverse proxy                every mounted repository request
+///        PullThroughCacheMiddleware   blobs, manifests, tag lists of cached upstreams: answered from the cache or
+///                                     fetched once for every client; the rest goes on unchanged
 ///        ForwarderErrorMiddleware     a failed forward becomes a 502/504 OCI error
 ///        -> UpstreamSelectionMiddleware   the resolved upstream's cluster
 ///        -> YARP forwarder            with the registry request/response transforms
@@ -31,6 +34,7 @@ internal static class CollagePipeline
         MapOwnEndpoints(app);
         app.MapReverseProxy(proxy =>
         {
+            proxy.UseMiddleware<PullThroughCacheMiddleware>();
             proxy.UseMiddleware<ForwarderErrorMiddleware>();
             proxy.UseMiddleware<UpstreamSelectionMiddleware>();
         });

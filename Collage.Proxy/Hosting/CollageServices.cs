@@ -2,6 +2,7 @@ using Collage.Proxy.Configuration;
 using Collage.Proxy.Health;
 using Collage.Proxy.Observability;
 using Collage.Proxy.Routing;
+using Collage.Transforms.Caching;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Configuration;
 using Collage.Transforms.Mounts;
@@ -45,5 +46,6 @@ internal static class CollageServices
         services.AddCollageObservability(configuration);
         services.AddCollageHealth(health);
         services.AddUpstreamCredentials();
+        services.AddPullThroughCache();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Collage.Transforms.Caching;
 using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
@@ -91,6 +92,7 @@ internal sealed class RequestTelemetryMiddleware(
             kind,
             name,
             upstream ?? None,
-            vhost);
+            vhost,
+            feature?.CacheOutcome is { } outcome ? CacheMetrics.Name(outcome) : None);
     }
 }

@@ -36,9 +36,7 @@ internal sealed partial class ForwarderErrorMiddleware(RequestDelegate next, ILo
         }
 
         var timedOut = errorFeature.Error is ForwarderError.RequestTimedOut;
-        var error = timedOut
-            ? new OciError(StatusCodes.Status504GatewayTimeout, "UNAVAILABLE", "the upstream registry timed out")
-            : new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry could not be reached");
+        var error = timedOut ? OciErrors.UpstreamTimedOut() : OciErrors.UpstreamUnreachable();
         // Whatever the upstream's half-answer set goes; the API version is added again as the headers go out.
         context.Response.Headers.Clear();
         await error.WriteAsync(context);

@@ -108,4 +108,83 @@ public sealed class ConfigurationReloaderTests : IAsyncLifetime
         Table.Should().BeSameAs(before, "a change applies whole or not at all");
         _logs.All.Should().Contain("Configuration change rejected at 'Collage:Health'").And.Contain("Restart Collage");
     }
+
+    [Fact]
+    public void Reload_CacheTtlsAndUpstreamCache_AreApplied()
+    {
+        Table.Cache.Should().NotBeNull("the embedded default has a cache");
+
+        Reload(("Collage:Cache:TagTtl", "00:00:07"), ("Collage:Cache:StaleIfError", "00:10:00"));
+
+        Table.Cache!.TagTtl.Should().Be(TimeSpan.FromSeconds(7));
+        Table.CacheFor(Etcd).Should().Be(new Collage.Transforms.Caching.CachePolicy(TimeSpan.FromSeconds(7), TimeSpan.FromMinutes(10)));
+
+        Reload(("Collage:Upstreams:127.0.0.1:5999:Cache:Enabled", "false"));
+
+        Table.CacheFor(Etcd).Should().BeNull("the upstream's cache was switched off by the reload");
+    }
+
+    [Theory]
+    [InlineData("Collage:Cache:MaxSize", "3GiB")]
+    [InlineData("Collage:Cache:Path", "/srv/elsewhere")]
+    public void Reload_CachePathOrMaxSize_IsRefusedWithARestartMessageAndNothingApplies(string key, string value)
+    {
+        var before = Table;
+
+        Reload((key, value), ("Collage:Cache:TagTtl", "00:00:07"));
+
+        Table.Should().BeSameAs(before, "a change applies whole or not at all");
+        _logs.All.Should().Contain($"Configuration change rejected at '{key}'").And.Contain("apply at start-up only. Restart Collage");
+    }
+
+    [Fact]
+    public async Task Reload_AddingOrRemovingTheCacheSection_IsRefused()
+    {
+        var directory = Directory.CreateTempSubdirectory("collage-reload-cache-");
+        var file = Path.Combine(directory.FullName, "config.json");
+        File.WriteAllText(file, """{ "mappings": { "etcd": "http://127.0.0.1:5999/coreos/etcd" }, "cache": {} }""");
+        var logs = new LogCollector();
+        var app = CollageApp.Build(["--config-file", file, "--port", "0", "--bind", "127.0.0.1"], builder => builder.Logging.AddProvider(logs));
+        try
+        {
+            var table = app.Services.GetRequiredService<MountTableProvider>().Current;
+            table.Cache.Should().NotBeNull();
+
+            // Loaded by hand, as the poller would: the reloader is not subscribed, the gateway not being started.
+            File.WriteAllText(file, """{ "mappings": { "etcd": "http://127.0.0.1:5999/coreos/etcd" } }""");
+            ((IConfigurationRoot)app.Configuration).Providers.OfType<CollageFileConfigurationProvider>().Single().Load();
+            app.Services.GetServices<IHostedService>().OfType<ConfigurationReloader>().Single().Reload();
+
+            app.Services.GetRequiredService<MountTableProvider>().Current.Should().BeSameAs(table);
+            logs.All.Should().Contain("Configuration change rejected at 'Collage:Cache'").And.Contain("removing the 'cache' section needs a restart");
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Reload_AddingACacheSectionUnderAConfigFile_IsRefused()
+    {
+        var directory = Directory.CreateTempSubdirectory("collage-reload-cache-");
+        var file = Path.Combine(directory.FullName, "config.json");
+        File.WriteAllText(file, """{ "mappings": { "etcd": "http://127.0.0.1:5999/coreos/etcd" } }""");
+        var logs = new LogCollector();
+        var app = CollageApp.Build(["--config-file", file, "--port", "0", "--bind", "127.0.0.1"], builder => builder.Logging.AddProvider(logs));
+        try
+        {
+            app.Configuration["Collage:Cache:MaxSize"] = "1GiB";
+            app.Services.GetServices<IHostedService>().OfType<ConfigurationReloader>().Single().Reload();
+
+            app.Services.GetRequiredService<MountTableProvider>().Current.Cache.Should().BeNull();
+            logs.All.Should().Contain("Configuration change rejected at 'Collage:Cache'").And.Contain("adding a 'cache' section needs a restart");
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            directory.Delete(recursive: true);
+        }
+    }
 }

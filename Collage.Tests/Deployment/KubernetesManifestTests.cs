@@ -1,6 +1,7 @@
 using System.Net;
 using Collage.Proxy.Configuration;
 using Collage.Proxy.Hosting;
+using Collage.Transforms.Configuration;
 using Collage.Tests.Functional.Infrastructure;
 using Collage.Transforms.Mounts;
 using Microsoft.Extensions.Configuration;
@@ -93,6 +94,43 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void ConfigMap_ConfigJson_IsAcceptedByTheGateway()
     {
+        var table = MountTableBuilder.Build(ReadConfigMap());
+
+        table.Global.Resolve("caasp/velum")!.Value.UpstreamName.Should().Be("kubic/v3/velum");
+        table.Global.Resolve("library/alpine")!.Value.Upstream.Authority.Should().Be("registry-1.docker.io");
+        table.Vhosts.Keys.Should().Contain("docker.io");
+    }
+
+    [Fact]
+    public void Deployment_CacheVolume_IsMountedAtTheConfiguredCachePathAndHoldsMaxSize()
+    {
+        var cache = ReadConfigMap().Cache;
+        cache.Should().NotBeNull("the example enables the pull-through cache");
+
+        var mount = Items(Container, "volumeMounts").Should().ContainSingle(m => Scalar(m, "mountPath") == cache!.Path, "the cache folder must be a volume: the root file system is read-only").Subject;
+        Scalar(mount, "readOnly").Should().NotBe("true");
+        var volume = Items(_manifests.Single("Deployment"), "spec", "template", "spec", "volumes").Single(v => Scalar(v, "name") == Scalar(mount, "name"));
+        var sizeLimit = Scalar(volume, "emptyDir", "sizeLimit");
+        sizeLimit.Should().NotBeNull("an emptyDir without a limit may fill the node's disk");
+        Quantity(sizeLimit!).Should().BeGreaterThan(cache!.MaxSize, "the cache stays under maxSize, spool files included; the volume must hold that");
+
+        // The image's default cache path ($XDG_CACHE_HOME/collage) is the same folder, declared as a volume.
+        var dockerfile = File.ReadAllText(RepositoryFiles.PathOf("Dockerfile"));
+        dockerfile.Should().Contain($"XDG_CACHE_HOME={Path.GetDirectoryName(cache.Path)}");
+        Path.GetFileName(cache.Path).Should().Be("collage");
+        dockerfile.Should().Contain($"VOLUME [\"{cache.Path}\"]");
+    }
+
+    // A Kubernetes quantity with a binary suffix ("5Gi"), the only kind the manifests use for sizes.
+    private static long Quantity(string text)
+    {
+        var units = new Dictionary<string, int> { ["Ki"] = 10, ["Mi"] = 20, ["Gi"] = 30, ["Ti"] = 40 };
+        var unit = units.Keys.Single(text.EndsWith);
+        return long.Parse(text[..^unit.Length], System.Globalization.CultureInfo.InvariantCulture) << units[unit];
+    }
+
+    private CollageOptions ReadConfigMap()
+    {
         var json = Scalar(_manifests.Single("ConfigMap"), "data", "config.json");
         json.Should().NotBeNull();
         var directory = Directory.CreateTempSubdirectory("collage-configmap-").FullName;
@@ -103,11 +141,7 @@ public sealed class KubernetesManifestTests
                 .Add(new CollageFileConfigurationSource { Path = "config.json", FileProvider = new PhysicalFileProvider(directory) })
                 .Build();
 
-            var table = MountTableBuilder.Build(CollageConfigReader.Read(configuration));
-
-            table.Global.Resolve("caasp/velum")!.Value.UpstreamName.Should().Be("kubic/v3/velum");
-            table.Global.Resolve("library/alpine")!.Value.Upstream.Authority.Should().Be("registry-1.docker.io");
-            table.Vhosts.Keys.Should().Contain("docker.io");
+            return CollageConfigReader.Read(configuration);
         }
         finally
         {

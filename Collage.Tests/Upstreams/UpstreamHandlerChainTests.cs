@@ -5,6 +5,7 @@ using Collage.Transforms.Configuration;
 using Collage.Transforms.Credentials;
 using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Mounts;
+using Collage.Transforms.RateLimits;
 using Collage.Transforms.Redirects;
 using Collage.Transforms.Upstreams;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,14 +29,14 @@ public sealed class UpstreamHandlerChainTests : IDisposable
     }
 
     [Fact]
-    public void Build_GatewayUpstream_IsLatencyThenTokenThenRedirectsThenSockets()
+    public void Build_GatewayUpstream_IsRateLimitThenLatencyThenTokenThenRedirectsThenSockets()
     {
         var chain = Chain();
 
         var handler = Track(chain.Build(Registry, new UpstreamOptions(), new SocketsHttpHandler()));
 
         Layers(handler).Should().Equal(
-            typeof(UpstreamLatencyHandler), typeof(UpstreamTokenHandler), typeof(RedirectFollowingHandler), typeof(SocketsHttpHandler));
+            typeof(RateLimitHandler), typeof(UpstreamLatencyHandler), typeof(UpstreamTokenHandler), typeof(RedirectFollowingHandler), typeof(SocketsHttpHandler));
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public sealed class UpstreamHandlerChainTests : IDisposable
 
         var handler = Track(chain.Build(Registry, new UpstreamOptions { Auth = UpstreamAuthMode.Passthrough }, new SocketsHttpHandler()));
 
-        Layers(handler).Should().Equal(typeof(UpstreamLatencyHandler), typeof(RedirectFollowingHandler), typeof(SocketsHttpHandler));
+        Layers(handler).Should().Equal(typeof(RateLimitHandler), typeof(UpstreamLatencyHandler), typeof(RedirectFollowingHandler), typeof(SocketsHttpHandler));
     }
 
     [Fact]
@@ -82,6 +83,29 @@ public sealed class UpstreamHandlerChainTests : IDisposable
         tap.Attached.Should().BeSameAs(sockets);
         wire.Sent.Select(s => (s.Uri.Host, s.Headers.GetValueOrDefault("Authorization"))).Should().Equal(
             ("registry.test", null), ("auth.test", null), ("registry.test", "Bearer t1"), ("cdn.test", null));
+    }
+
+    [Fact]
+    public async Task Send_429ThenRebuild_TheRebuiltClientSendsNothingAndTheTokenServerIsNotAsked()
+    {
+        // A reload builds new clients on the same chain; the back-off must outlive the old one.
+        var wire = new TestHandler(_ => new HttpResponseMessage(HttpStatusCode.TooManyRequests));
+        var services = Services(new ScriptedTap(wire));
+        var chain = services.GetRequiredService<UpstreamHandlerChain>();
+        var http = new UpstreamHttpOptions { RateLimitBackoff = TimeSpan.FromSeconds(7) };
+        using (var before = new HttpMessageInvoker(chain.Build(Registry, new UpstreamOptions(), new SocketsHttpHandler(), http: http)))
+        using (var refused = await before.SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://registry.test/v2/team/app/manifests/v1"), default))
+        {
+            refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        }
+
+        using var after = new HttpMessageInvoker(chain.Build(Registry, new UpstreamOptions(), new SocketsHttpHandler(), http: http));
+        using var local = await after.SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://registry.test/v2/team/app/blobs/sha256:abc"), default);
+
+        RateLimitHandler.IsBackoffAnswer(local).Should().BeTrue();
+        local.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(7), "the table's Http:RateLimitBackoff applies to a 429 without Retry-After");
+        wire.Sent.Should().ContainSingle();
+        services.GetRequiredService<UpstreamBackoff>().TimeProvider.Should().BeSameAs(_time);
     }
 
     [Fact]

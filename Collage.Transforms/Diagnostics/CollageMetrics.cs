@@ -8,7 +8,7 @@ namespace Collage.Transforms.Diagnostics;
 /// <summary>
 /// The instruments of the meter <see cref="MeterName"/>: client requests and the bytes streamed to clients
 /// (recorded by the gateway), and what the upstream handler chains do (latency, token fetches and cache hits,
-/// redirects followed). Created through <see cref="IMeterFactory"/>, so each host has its own meter.
+/// redirects followed) and see (the rate limits upstreams report). Created through <see cref="IMeterFactory"/>, so each host has its own meter.
 /// </summary>
 internal sealed class CollageMetrics
 {
@@ -34,6 +34,15 @@ internal sealed class CollageMetrics
             "collage.token.cache_hits", unit: "{hit}", description: "Upstream requests sent with a cached token up front, saving a 401, by upstream.");
         RedirectsFollowed = Meter.CreateCounter<long>(
             "collage.redirects.followed", unit: "{redirect}", description: "Upstream redirects followed server-side, by upstream and whether the hop left the upstream's origin.");
+
+        // Gauges, the last value an upstream reported (Docker Hub's ratelimit-limit / ratelimit-remaining headers):
+        // a quota is a level, not a sum, and it changes only when an answer says so.
+        RateLimitLimit = Meter.CreateGauge<long>(
+            "collage.upstream.ratelimit.limit", unit: "{request}", description: "The request limit of the upstream's rate-limit window, as its last answer reported it, by upstream.");
+        RateLimitRemaining = Meter.CreateGauge<long>(
+            "collage.upstream.ratelimit.remaining", unit: "{request}", description: "The requests left in the upstream's rate-limit window, as its last answer reported it, by upstream.");
+        RateLimitWindow = Meter.CreateGauge<long>(
+            "collage.upstream.ratelimit.window", unit: "s", description: "The length of the upstream's rate-limit window (the w= of its rate-limit headers), by upstream.");
     }
 
     public Meter Meter { get; }
@@ -49,6 +58,12 @@ internal sealed class CollageMetrics
     public Counter<long> TokenCacheHits { get; }
 
     public Counter<long> RedirectsFollowed { get; }
+
+    public Gauge<long> RateLimitLimit { get; }
+
+    public Gauge<long> RateLimitRemaining { get; }
+
+    public Gauge<long> RateLimitWindow { get; }
 
     /// <summary>The instruments bound to one upstream, built once per upstream so its tag is not rebuilt per request.</summary>
     public UpstreamTelemetry ForUpstream(Upstream upstream)

@@ -62,4 +62,15 @@ internal static class EventIds
 
     // 1100s: Blob streaming.
     public const int UpstreamFailedMidBlob = 1101;
+
+    // 1200s: The pull-through cache.
+    public const int CacheOpened = 1201;
+    public const int CacheIndexWriteFailed = 1202;
+    public const int CacheDigestMismatch = 1203;
+    public const int CacheFillFailed = 1204;
+    public const int CacheStoreFailed = 1205;
+    public const int CacheServedStale = 1206;
+
+    // 1300s: Upstream rate limits.
+    public const int UpstreamBackoffEntered = 1301;
 }

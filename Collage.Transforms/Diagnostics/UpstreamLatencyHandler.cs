@@ -4,9 +4,9 @@ using Collage.Transforms.Upstreams;
 namespace Collage.Transforms.Diagnostics;
 
 /// <summary>
-/// The outermost layer of an upstream's handler chain (<see cref="Upstreams.UpstreamHandlerChain"/>): measures how
-/// long the upstream took to answer with headers, token dance and redirects included, as the client sees it. The
-/// body is not waited for.
+/// The layer of an upstream's handler chain (<see cref="Upstreams.UpstreamHandlerChain"/>) right under the rate-limit
+/// handler: measures how long the upstream took to answer with headers, token dance and redirects included, as the
+/// client sees it. The body is not waited for; answers given locally during a back-off never reach it.
 /// </summary>
 internal sealed class UpstreamLatencyHandler(UpstreamTelemetry telemetry, TimeProvider timeProvider) : DelegatingHandler
 {

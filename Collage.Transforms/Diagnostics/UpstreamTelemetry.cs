@@ -44,4 +44,26 @@ internal sealed class UpstreamTelemetry
     /// <summary>A redirect hop; its target is not recorded, only whether it left the origin (a CDN).</summary>
     public void RedirectFollowed(bool crossOrigin) =>
         _metrics.RedirectsFollowed.Add(1, _upstream, new KeyValuePair<string, object?>(MetricTags.CrossOrigin, crossOrigin ? MetricTags.True : MetricTags.False));
+
+    /// <summary>
+    /// The rate limit an upstream answer reported (Docker Hub's <c>ratelimit-limit</c> and <c>ratelimit-remaining</c>):
+    /// each value given replaces the gauge's last one; a value not given leaves it as it was.
+    /// </summary>
+    public void RateLimitReported(long? limit, long? remaining, long? windowSeconds)
+    {
+        if (limit is { } l)
+        {
+            _metrics.RateLimitLimit.Record(l, _upstream);
+        }
+
+        if (remaining is { } r)
+        {
+            _metrics.RateLimitRemaining.Record(r, _upstream);
+        }
+
+        if (windowSeconds is { } w)
+        {
+            _metrics.RateLimitWindow.Record(w, _upstream);
+        }
+    }
 }

@@ -28,4 +28,10 @@ internal static class OciErrors
 
     public static OciError PaginationInvalid() =>
         new(StatusCodes.Status400BadRequest, "PAGINATION_NUMBER_INVALID", "invalid number of results requested");
+
+    public static OciError UpstreamUnreachable() =>
+        new(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry could not be reached");
+
+    public static OciError UpstreamTimedOut() =>
+        new(StatusCodes.Status504GatewayTimeout, "UNAVAILABLE", "the upstream registry timed out");
 }

@@ -32,6 +32,9 @@ internal sealed class RegistryRequestFeature(MountTable table, MountMap map, str
     /// <summary>Where the repository lives upstream; null for requests that name none or name an unmounted one.</summary>
     public MountResolution? Resolution { get; set; }
 
+    /// <summary>How the pull-through cache answered, or null when it did not (no cache, or streamed past it).</summary>
+    public Caching.CacheOutcome? CacheOutcome { get; set; }
+
     /// <summary>The request of a resolved repository request (every request that reaches the reverse proxy).</summary>
     public RegistryRequest ResolvedRequest => Request is { } request && Resolution is not null
         ? request

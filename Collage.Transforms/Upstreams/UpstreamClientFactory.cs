@@ -90,7 +90,7 @@ internal sealed class UpstreamClientFactory(
         var sockets = UpstreamSockets.Create(table.Http, upstream.Authority, options, tlsLogger);
         try
         {
-            return new HttpMessageInvoker(chain.Build(upstream, options, sockets, table.DockerConfig), disposeHandler: true);
+            return new HttpMessageInvoker(chain.Build(upstream, options, sockets, table.DockerConfig, table.Http), disposeHandler: true);
         }
         catch
         {

@@ -3,6 +3,7 @@ using Collage.Transforms.Configuration;
 using Collage.Transforms.Credentials;
 using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Mounts;
+using Collage.Transforms.RateLimits;
 using Collage.Transforms.Redirects;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +12,11 @@ namespace Collage.Transforms.Upstreams;
 /// <summary>
 /// Builds the handler chain of one upstream, the one place its order is decided. Outermost first:
 /// <list type="number">
+/// <item>
+/// <see cref="RateLimitHandler"/>: while the upstream is in back-off after a 429 it answers 429 itself and sends nothing,
+/// so it sits above every layer that could send (the token dance, redirect hops) and above the latency handler, which
+/// would otherwise record a local answer as the upstream's latency. It reads the final answer's rate-limit headers.
+/// </item>
 /// <item><see cref="UpstreamLatencyHandler"/> measures what the client waits for, token dance and redirects included.</item>
 /// <item>
 /// <see cref="UpstreamTokenHandler"/>, for gateway upstreams only: the token dance with the upstream's own credentials.
@@ -31,10 +37,12 @@ internal sealed class UpstreamHandlerChain(
     TokenCache tokens,
     UpstreamCredentialResolver credentials,
     RedirectOptions redirects,
+    UpstreamBackoff backoff,
     CollageMetrics metrics,
     TimeProvider timeProvider,
     ILogger<UpstreamTokenHandler> tokenLogger,
     ILogger<RedirectFollowingHandler> redirectLogger,
+    ILogger<RateLimitHandler> rateLimitLogger,
     IUpstreamWireTap? tap = null)
 {
     /// <summary>Builds the chain of <paramref name="upstream"/> on <paramref name="sockets"/>, which it then owns.</summary>
@@ -42,8 +50,9 @@ internal sealed class UpstreamHandlerChain(
     /// <param name="options">The upstream's settings: its auth mode and credentials.</param>
     /// <param name="sockets">The upstream's socket handler, from <see cref="UpstreamSockets.Create"/>.</param>
     /// <param name="dockerConfig">The configured docker <c>config.json</c>, or null for its default location.</param>
+    /// <param name="http">The table's <c>Collage:Http</c> settings (the back-off after a 429), or null for the defaults.</param>
     /// <returns>The outermost handler; disposing it disposes the whole chain.</returns>
-    public HttpMessageHandler Build(Upstream upstream, UpstreamOptions options, SocketsHttpHandler sockets, string? dockerConfig = null)
+    public HttpMessageHandler Build(Upstream upstream, UpstreamOptions options, SocketsHttpHandler sockets, string? dockerConfig = null, UpstreamHttpOptions? http = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(options);
@@ -52,6 +61,7 @@ internal sealed class UpstreamHandlerChain(
         var telemetry = metrics.ForUpstream(upstream);
         return Stack(
             [
+                new RateLimitHandler(upstream.Authority, backoff, (http ?? new UpstreamHttpOptions()).RateLimitBackoff, telemetry, rateLimitLogger),
                 new UpstreamLatencyHandler(telemetry, timeProvider),
                 options.Auth == UpstreamAuthMode.Passthrough
                     ? null

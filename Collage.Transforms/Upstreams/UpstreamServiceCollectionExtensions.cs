@@ -1,6 +1,7 @@
 using Collage.Transforms.Authentication;
 using Collage.Transforms.Credentials;
 using Collage.Transforms.Diagnostics;
+using Collage.Transforms.RateLimits;
 using Collage.Transforms.Redirects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,8 +12,9 @@ namespace Collage.Transforms.Upstreams;
 internal static class UpstreamServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the <see cref="UpstreamHandlerChain"/> and what its layers share: the metrics, the redirect options and
-    /// one token cache for every upstream (on the registered <see cref="TimeProvider"/>, or the system one). The
+    /// Adds the <see cref="UpstreamHandlerChain"/> and what its layers share: the metrics, the redirect options, one
+    /// token cache and one <see cref="UpstreamBackoff"/> for every upstream (both on the registered
+    /// <see cref="TimeProvider"/>, or the system one; both outlive the clients a reload rebuilds). The
     /// token layer's <see cref="UpstreamCredentialResolver"/> comes from <c>AddUpstreamCredentials</c>, its one
     /// registration, which knows the docker config to read.
     /// </summary>
@@ -26,6 +28,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.TryAddSingleton<CollageMetrics>();
         services.TryAddSingleton(new RedirectOptions());
         services.TryAddSingleton(sp => new TokenCache(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new UpstreamBackoff(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<UpstreamHandlerChain>();
         return services;
     }

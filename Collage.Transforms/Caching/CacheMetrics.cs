@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Collage.Transforms.Diagnostics;
+
+namespace Collage.Transforms.Caching;
+
+/// <summary>
+/// The pull-through cache's instruments, on Collage's meter: answers by outcome, bytes by source (cache or upstream),
+/// evictions, and the cache's size and limit.
+/// </summary>
+internal sealed class CacheMetrics
+{
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _bytes;
+    private readonly Counter<long> _evictions;
+    private Func<long> _size = static () => 0;
+    private long _limit;
+
+    public CacheMetrics(CollageMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var meter = metrics.Meter;
+        _requests = meter.CreateCounter<long>(
+            "collage.cache.requests", unit: "{request}", description: "Requests the pull-through cache answered, by kind and result (hit, miss, coalesced, stale).");
+        _bytes = meter.CreateCounter<long>(
+            "collage.cache.bytes", unit: "By", description: "Content bytes the cache handled, by source: served from the cache, or fetched from an upstream.");
+        _evictions = meter.CreateCounter<long>(
+            "collage.cache.evictions", unit: "{item}", description: "Cached blobs and manifests evicted to stay under the size limit.");
+        meter.CreateObservableGauge("collage.cache.size", () => _size(), unit: "By", description: "Bytes the cache holds on disk, spool files of fetches in flight included.");
+        meter.CreateObservableGauge("collage.cache.limit", () => Volatile.Read(ref _limit), unit: "By", description: "The cache's size limit (maxSize).");
+    }
+
+    /// <summary>Points the size gauges at the open cache.</summary>
+    public void Observe(Func<long> size, long limit)
+    {
+        _size = size;
+        Volatile.Write(ref _limit, limit);
+    }
+
+    /// <summary>Counts one answer of <paramref name="kind"/> (blob, manifest, tags) with <paramref name="outcome"/>.</summary>
+    public void Answered(string kind, CacheOutcome outcome)
+    {
+        var tags = new TagList { { "kind", kind }, { "result", Name(outcome) } };
+        _requests.Add(1, in tags);
+    }
+
+    /// <summary>Counts bytes served to a client from the cache.</summary>
+    public void ServedFromCache(long bytes) => Bytes(bytes, "cache");
+
+    /// <summary>Counts bytes fetched from an upstream into the cache.</summary>
+    public void FetchedUpstream(long bytes) => Bytes(bytes, "upstream");
+
+    /// <summary>Counts one eviction.</summary>
+    public void Evicted() => _evictions.Add(1);
+
+    /// <summary>The lower-case name of <paramref name="outcome"/>, as the access log and metrics spell it.</summary>
+    public static string Name(CacheOutcome outcome) => outcome switch
+    {
+        CacheOutcome.Hit => "hit",
+        CacheOutcome.Miss => "miss",
+        CacheOutcome.Coalesced => "coalesced",
+        _ => "stale",
+    };
+
+    private void Bytes(long bytes, string source)
+    {
+        if (bytes > 0)
+        {
+            _bytes.Add(bytes, new KeyValuePair<string, object?>("source", source));
+        }
+    }
+}

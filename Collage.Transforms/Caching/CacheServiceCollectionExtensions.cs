@@ -1,0 +1,35 @@
+using Collage.Transforms.Caching.Blobs;
+using Collage.Transforms.Caching.Listings;
+using Collage.Transforms.Caching.Manifests;
+using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Mounts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Transforms.Caching;
+
+/// <summary>Registers the pull-through cache.</summary>
+internal static class CacheServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the cache, opened from the <c>cache</c> section of the start-up mount table (disabled without one), and its
+    /// blob, manifest and tag-list answers.
+    /// </summary>
+    public static IServiceCollection AddPullThroughCache(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new CacheMetrics(sp.GetRequiredService<CollageMetrics>()));
+        services.AddSingleton<CacheUpstream>();
+        services.AddSingleton(sp => PullThroughCache.Open(
+            sp.GetRequiredService<MountTableProvider>().Current.Cache,
+            sp.GetRequiredService<CacheUpstream>(),
+            sp.GetRequiredService<CacheMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Collage.Cache")));
+        services.AddSingleton<BlobCache>();
+        services.AddSingleton<ManifestUpstream>();
+        services.AddSingleton<ManifestWriter>();
+        services.AddSingleton<ManifestCache>();
+        services.AddSingleton<TagListCache>();
+        return services;
+    }
+}

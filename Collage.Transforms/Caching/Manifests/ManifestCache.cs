@@ -1,0 +1,163 @@
+using Collage.Transforms.Caching.Storage;
+using Collage.Transforms.Registry;
+using Collage.Transforms.Rewriting;
+using Microsoft.AspNetCore.Http;
+
+namespace Collage.Transforms.Caching.Manifests;
+
+/// <summary>
+/// Answers manifest requests through the cache. By digest: immutable, stored once verified against the digest, served
+/// to a repository that fetched or listed it. By tag: the answer (digest and media type per <c>Accept</c>) is served
+/// without asking for <c>tagTtl</c>, then revalidated with a HEAD, the body fetched only when the digest changed; while
+/// the upstream fails (unreachable, timeout, 5xx, 429) a cached answer is served for <c>staleIfError</c> more. A 404
+/// from a healthy upstream means the tag is gone.
+/// </summary>
+internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream upstream, ManifestWriter writer)
+{
+    private const string Kind = "manifest";
+
+    /// <summary>Answers the manifest request in <paramref name="feature"/>, or hands it to <paramref name="next"/>.</summary>
+    public async Task ServeAsync(HttpContext context, RegistryRequestFeature feature, CachePolicy policy, RequestDelegate next)
+    {
+        var reference = feature.ResolvedRequest.Reference!;
+        var repository = CacheUpstream.RepositoryOf(feature);
+        var accept = context.Request.Headers.Accept;
+        var acceptValue = accept.Count == 0 ? null : accept.ToString();
+        var aborted = context.RequestAborted;
+        if (reference.Contains(':', StringComparison.Ordinal))
+        {
+            if (!ContentDigest.TryGetSha256(reference, out var hex))
+            {
+                await next(context);
+                return;
+            }
+
+            if (cache.Index.IsGranted(hex, repository) && await TryServeStoredAsync(context, feature, hex, null, CacheOutcome.Hit))
+            {
+                return;
+            }
+
+            await AnswerAsync(context, feature, next, await upstream.GetAsync(feature, acceptValue, hex, aborted), repository, tagKey: null, stale: null);
+            return;
+        }
+
+        var key = $"{repository}:{reference}|{AcceptKey.Of(accept)}";
+        var answer = cache.Index.GetTag(key);
+        var now = cache.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (answer is not null)
+        {
+            var age = TimeSpan.FromMilliseconds(now - answer.FetchedAt);
+            if (age <= policy.TagTtl && await TryServeStoredAsync(context, feature, answer.Hex, answer.MediaType, CacheOutcome.Hit))
+            {
+                return;
+            }
+
+            var stale = age <= policy.TagTtl + policy.StaleIfError ? answer : null;
+            var probe = await upstream.HeadAsync(feature, acceptValue, aborted);
+            if (probe is ManifestFetch.Found found && found.Hex == answer.Hex
+                && await TryServeStoredAsync(context, feature, answer.Hex, answer.MediaType, CacheOutcome.Hit))
+            {
+                cache.Index.PutTag(key, answer with { FetchedAt = now });
+                return;
+            }
+
+            if (probe.IsFailure || probe is ManifestFetch.Refused { Status: 404 })
+            {
+                await AnswerAsync(context, feature, next, probe, repository, key, stale);
+                return;
+            }
+
+            await AnswerAsync(context, feature, next, await upstream.GetAsync(feature, acceptValue, null, aborted), repository, key, stale);
+            return;
+        }
+
+        await AnswerAsync(context, feature, next, await upstream.GetAsync(feature, acceptValue, null, aborted), repository, key, stale: null);
+    }
+
+    private async Task AnswerAsync(HttpContext context, RegistryRequestFeature feature, RequestDelegate next, ManifestFetch fetch, string repository, string? tagKey, TagAnswer? stale)
+    {
+        switch (fetch)
+        {
+            case ManifestFetch.Found { Body: { } body } found:
+                writer.Store(found.Hex, found.MediaType, body, repository);
+                if (tagKey is not null)
+                {
+                    cache.Index.PutTag(tagKey, new TagAnswer(found.Hex, found.MediaType, cache.Time.GetUtcNow().ToUnixTimeMilliseconds()));
+                }
+
+                Answered(feature, CacheOutcome.Miss);
+                await ManifestWriter.WriteAsync(context, found.Hex, found.MediaType, body, CacheOutcome.Miss);
+                return;
+
+            case { IsFailure: true } when stale is not null
+                && await TryServeStoredAsync(context, feature, stale.Hex, stale.MediaType, CacheOutcome.Stale):
+                cache.Log.ServedStale(feature.Resolved.Upstream.Authority, feature.ResolvedRequest.Name, Describe(fetch));
+                return;
+
+            case ManifestFetch.Refused refused:
+                if (refused.Status == 404 && tagKey is not null)
+                {
+                    cache.Index.DeleteTag(tagKey);
+                }
+
+                if (refused.RetryAfter is { } retryAfter)
+                {
+                    context.Response.Headers.RetryAfter = retryAfter;
+                }
+
+                await UpstreamErrorMapper.Map(refused.Status, feature.ResolvedRequest, refused.Body).WriteAsync(context);
+                return;
+
+            case ManifestFetch.Unreachable unreachable:
+                await (unreachable.TimedOut ? OciErrors.UpstreamTimedOut() : OciErrors.UpstreamUnreachable()).WriteAsync(context);
+                return;
+
+            case ManifestFetch.Mismatch:
+                await new OciError(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry sent a manifest that does not match its digest").WriteAsync(context);
+                return;
+
+            default:
+                // Too large to keep as a manifest, or a HEAD's answer where a body was needed: forward it.
+                await next(context);
+                return;
+        }
+    }
+
+    private async Task<bool> TryServeStoredAsync(HttpContext context, RegistryRequestFeature feature, string hex, string? mediaType, CacheOutcome outcome)
+    {
+        if (cache.Index.TryPin(hex) is not { } content)
+        {
+            return false;
+        }
+
+        try
+        {
+            if ((mediaType ?? content.ManifestMediaType) is not { } type || await writer.ReadAsync(content) is not { } body)
+            {
+                return false;
+            }
+
+            Answered(feature, outcome);
+            cache.Metrics.ServedFromCache(body.Length);
+            await ManifestWriter.WriteAsync(context, hex, type, body, outcome);
+            return true;
+        }
+        finally
+        {
+            content.Unpin();
+        }
+    }
+
+    private static string Describe(ManifestFetch fetch) => fetch switch
+    {
+        ManifestFetch.Refused refused => $"status {refused.Status}",
+        ManifestFetch.Unreachable { TimedOut: true } => "timed out",
+        _ => "unreachable",
+    };
+
+    private void Answered(RegistryRequestFeature feature, CacheOutcome outcome)
+    {
+        feature.CacheOutcome = outcome;
+        cache.Metrics.Answered(Kind, outcome);
+    }
+}

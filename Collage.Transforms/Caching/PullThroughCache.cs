@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Collage.Transforms.Caching.Blobs;
+using Collage.Transforms.Caching.Storage;
+using Collage.Transforms.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Transforms.Caching;
+
+/// <summary>
+/// The open pull-through cache of this process: its store, index and fetches in flight, shared by the blob, manifest
+/// and tag-list answers. Opened once at start-up from the <c>cache</c> section (a change to its path or size needs a
+/// restart); without one it is <see cref="IsEnabled"/> false and every request streams as before.
+/// </summary>
+internal sealed class PullThroughCache : IAsyncDisposable
+{
+    private readonly IndexWriter? _writer;
+    private readonly CancellationTokenSource _stopping = new();
+
+    private PullThroughCache(ContentStore? store, CacheIndex? index, IndexWriter? writer, CacheMetrics metrics, CacheLog log, CacheUpstream upstream, TimeProvider time)
+    {
+        Store = store!;
+        Index = index!;
+        _writer = writer;
+        Metrics = metrics;
+        Log = log;
+        Upstream = upstream;
+        Time = time;
+        IsEnabled = store is not null;
+    }
+
+    /// <summary>Whether a cache is open.</summary>
+    public bool IsEnabled { get; }
+
+    public ContentStore Store { get; }
+
+    public CacheIndex Index { get; }
+
+    public BlobFills Fills { get; } = new();
+
+    public CacheMetrics Metrics { get; }
+
+    public CacheLog Log { get; }
+
+    public CacheUpstream Upstream { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Cancelled when the cache closes: fetches in flight stop.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>
+    /// Opens the cache at <paramref name="options"/>' path, or a disabled one without options. A folder that cannot be
+    /// created or written stops start-up with a <see cref="CollageConfigException"/> naming <c>cache:path</c>.
+    /// </summary>
+    public static PullThroughCache Open(CacheOptions? options, CacheUpstream upstream, CacheMetrics metrics, TimeProvider time, ILogger logger)
+    {
+        var log = new CacheLog(logger);
+        if (options is null)
+        {
+            return new PullThroughCache(null, null, null, metrics, log, upstream, time);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        ContentStore store;
+        IndexDatabase database;
+        try
+        {
+            store = new ContentStore(options.Path);
+            database = OpenDatabase(store.Root);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            throw new CollageConfigException("cache:path", $"the cache folder '{options.Path}' cannot be used ({ex.Message}). Point cache.path at a folder Collage may create and write.");
+        }
+
+        var writer = new IndexWriter(database, logger);
+        var index = new CacheIndex(store, writer, options.MaxSize, time, metrics);
+        index.Load(database);
+        metrics.Observe(() => index.Size, options.MaxSize);
+        log.Opened(store.Root, index.Count, index.Size, options.MaxSize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new PullThroughCache(store, index, writer, metrics, log, upstream, time);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
+        _stopping.Dispose();
+    }
+
+    // A database a crash (or a disk fault) left unreadable is started afresh: it only names content, so the store's
+    // files are swept as orphans and fetched again on demand, never served unindexed.
+    private static IndexDatabase OpenDatabase(string root)
+    {
+        var path = Path.Combine(root, "index.db");
+        try
+        {
+            return new IndexDatabase(path);
+        }
+        catch (SqliteException)
+        {
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+
+            return new IndexDatabase(path);
+        }
+    }
+}

@@ -47,7 +47,7 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
         if (answer is not null)
         {
             var age = TimeSpan.FromMilliseconds(now - answer.FetchedAt);
-            if (age <= policy.TagTtl && await TryServeStoredAsync(context, feature, answer.Hex, answer.MediaType, CacheOutcome.Hit))
+            if (age < policy.TagTtl && await TryServeStoredAsync(context, feature, answer.Hex, answer.MediaType, CacheOutcome.Hit))
             {
                 return;
             }

@@ -45,41 +45,42 @@ internal sealed class CacheIndex
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>
-    /// Fills the index from the database, keeping only rows whose file is on disk with the recorded length, and deletes
-    /// files no row names (a crash between the rename and the row) and what is left in the spool.
+    /// Fills the index from the database, keeping only rows whose file is on disk, and deletes files no row names (a
+    /// crash between the rename and the row) and what is left in the spool. The folder is listed while the database
+    /// is read, on another thread.
     /// </summary>
     public void Load(IndexDatabase database)
     {
         _store.SweepSpool();
-        var onDisk = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (hex, length) in _store.Enumerate())
+        var listing = Task.Run(() => new HashSet<string>(_store.Enumerate(), StringComparer.Ordinal));
+        var rows = database.ReadContent().ToList();
+        var grants = database.ReadGrants().ToList();
+        var onDisk = listing.GetAwaiter().GetResult();
+        var missing = new List<string>();
+        foreach (var (hex, size, mediaType, lastAccess) in rows)
         {
-            onDisk[hex] = length;
-        }
-
-        var stale = new List<string>();
-        foreach (var (hex, size, mediaType, lastAccess) in database.ReadContent())
-        {
-            if (onDisk.Remove(hex, out var length) && length == size)
+            if (onDisk.Remove(hex))
             {
                 _content[hex] = new CachedContent(hex, size, mediaType, lastAccess);
                 _used += size;
             }
             else
             {
-                stale.Add(hex);
+                missing.Add(hex);
             }
         }
 
-        foreach (var hex in onDisk.Keys)
+        foreach (var hex in onDisk.Where(name => ContentDigest.IsHex(name)))
         {
             _store.Delete(hex);
         }
 
-        database.DeleteContent(stale);
-        foreach (var (hex, repository) in database.ReadGrants())
+        database.DeleteContent(missing);
+        // One string per repository, not one per row: a repository names thousands of digests.
+        var repositories = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in grants.GroupBy(g => g.Hex, StringComparer.Ordinal))
         {
-            AddGrant(hex, repository);
+            _grants[group.Key] = [.. group.Select(g => repositories.TryAdd(g.Repository, g.Repository) ? g.Repository : repositories[g.Repository])];
         }
 
         foreach (var (key, answer) in database.ReadTags())

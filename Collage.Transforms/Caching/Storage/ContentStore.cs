@@ -89,12 +89,19 @@ internal sealed class ContentStore
         return swept;
     }
 
-    /// <summary>The committed content on disk: hex name and length.</summary>
-    public IEnumerable<(string Hex, long Length)> Enumerate()
+    /// <summary>
+    /// The names of the committed content on disk. Names only, no stat per file: a file got there by a rename after its
+    /// digest was checked and it was flushed, so its name is its truth (100,000 stats cost about half a second here).
+    /// </summary>
+    public IEnumerable<string> Enumerate()
     {
-        foreach (var file in new DirectoryInfo(_blobs).EnumerateFiles("*", SearchOption.AllDirectories))
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        return new System.IO.Enumeration.FileSystemEnumerable<string>(
+            _blobs,
+            static (ref System.IO.Enumeration.FileSystemEntry entry) => entry.FileName.ToString(),
+            options)
         {
-            yield return (file.Name, file.Length);
-        }
+            ShouldIncludePredicate = static (ref System.IO.Enumeration.FileSystemEntry entry) => !entry.IsDirectory,
+        };
     }
 }

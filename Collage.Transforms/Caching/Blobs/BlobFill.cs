@@ -89,8 +89,16 @@ internal sealed class BlobFill
             }
 
             var length = response.Content.Headers.ContentLength;
-            var store = length is { } known && context.Index.TryReserve(known);
-            reserved = store ? length!.Value : 0;
+            if (length is not { } known || !context.Index.TryReserve(known))
+            {
+                // maxSize counts spool files: content that cannot be reserved (unknown length, larger than the limit,
+                // or everything else pinned) is not spooled at all, and its readers are forwarded as without a cache.
+                _head.TrySetResult(new FillHead.Bypass());
+                Fail("the content does not fit the cache");
+                return;
+            }
+
+            reserved = known;
             try
             {
                 Spool = context.Store.CreateSpool(Hex, length);
@@ -112,20 +120,17 @@ internal sealed class BlobFill
 
             Signal(1);
             context.Metrics.FetchedUpstream(total.Value);
-            if (store)
+            try
             {
-                try
-                {
-                    context.Store.Commit(Spool, Hex);
-                    context.Index.Commit(Hex, total.Value, null, reserved);
-                    reserved = 0;
-                    context.Index.Grant(Hex, Repository);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // The readers have their verified bytes; only the cache misses out.
-                    context.Log.StoreFailed(ex.Message);
-                }
+                context.Store.Commit(Spool, Hex);
+                context.Index.Commit(Hex, total.Value, null, reserved);
+                reserved = 0;
+                context.Index.Grant(Hex, Repository);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The readers have their verified bytes; only the cache misses out.
+                context.Log.StoreFailed(ex.Message);
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UnauthorizedAccessException)

@@ -159,8 +159,8 @@ internal sealed class CacheIndex
 
     /// <summary>
     /// Reserves <paramref name="bytes"/> for a fetch, evicting least recently read content as needed. False when the
-    /// content cannot fit (larger than the limit, or everything else is being read): the fetch then streams without
-    /// storing.
+    /// content cannot fit (larger than the limit, or everything else is being read): it is then neither spooled nor
+    /// stored, and its clients are forwarded to the upstream.
     /// </summary>
     public bool TryReserve(long bytes)
     {

@@ -3,6 +3,8 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
+# ReadyToRun (Collage.Proxy.csproj) for this stage's platform, which `dotnet publish` picks as the runtime
+# identifier; the output stays framework-dependent on the aspnet image below.
 RUN dotnet publish Collage.Proxy/Collage.Proxy.csproj -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

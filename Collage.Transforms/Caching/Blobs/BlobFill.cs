@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using Collage.Transforms.Caching.Storage;
 using Collage.Transforms.Rewriting;
 
@@ -14,9 +12,6 @@ namespace Collage.Transforms.Caching.Blobs;
 /// </summary>
 internal sealed class BlobFill
 {
-    /// <summary>How much a fetch gathers from the upstream before it writes the spool and wakes its readers.</summary>
-    private const int ChunkBytes = 1024 * 1024;
-
     private readonly TaskCompletionSource<FillHead> _head = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _written;
@@ -156,80 +151,22 @@ internal sealed class BlobFill
 
     private async Task<long?> CopyToSpoolAsync(HttpResponseMessage response, BlobFillContext context, CancellationTokenSource timeout)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        try
+        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+        var (total, actual) = await SpoolCopy.RunAsync(body, Spool!, context.ActivityTimeout, timeout, written =>
         {
-            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-            long total = 0;
-            int start = 0, filled = 0;
-            void Flush()
-            {
-                // Synchronous: a write into the page cache, on the fetch's own task; an async one hops threads per chunk.
-                hash.AppendData(buffer, start, filled - start);
-                RandomAccess.Write(Spool!.Handle, buffer.AsSpan(start, filled - start), total);
-                total += filled - start;
-                start = filled;
-                Interlocked.Exchange(ref _written, total);
-                Signal(0);
-            }
+            Interlocked.Exchange(ref _written, written);
+            Signal(0);
+        });
 
-            while (true)
-            {
-                if (filled == ChunkBytes)
-                {
-                    if (start < filled)
-                    {
-                        Flush();
-                    }
-
-                    start = filled = 0;
-                }
-
-                // Bytes are handed to the readers when the upstream pauses (the next read would wait) or half a
-                // buffer has gathered, not after every socket read: one wake-up per 16-64 KiB read held a cold
-                // 1 GiB pull to 0.15x direct (bench/RESULTS.md), and a trickling upstream still reaches readers at once.
-                timeout.CancelAfter(context.ActivityTimeout);
-                var pending = body.ReadAsync(buffer.AsMemory(filled, ChunkBytes - filled), timeout.Token);
-                if (!pending.IsCompleted && filled > start)
-                {
-                    Flush();
-                }
-
-                var read = await pending;
-                if (read == 0)
-                {
-                    if (filled > start)
-                    {
-                        Flush();
-                    }
-
-                    break;
-                }
-
-                filled += read;
-                if (filled - start >= ChunkBytes / 2)
-                {
-                    Flush();
-                }
-            }
-
-            var length = response.Content.Headers.ContentLength;
-            Span<byte> actual = stackalloc byte[32];
-            hash.GetHashAndReset(actual);
-            if ((length is { } expected && expected != total) || !Convert.ToHexStringLower(actual).Equals(Hex, StringComparison.Ordinal))
-            {
-                context.Log.DigestMismatch(context.Upstream, ContentDigest.Of(Hex));
-                Fail("the upstream's bytes did not match the digest");
-                return null;
-            }
-
-            return total;
-        }
-        finally
+        var length = response.Content.Headers.ContentLength;
+        if ((length is { } expected && expected != total) || !actual.Equals(Hex, StringComparison.Ordinal))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            context.Log.DigestMismatch(context.Upstream, ContentDigest.Of(Hex));
+            Fail("the upstream's bytes did not match the digest");
+            return null;
         }
+
+        return total;
     }
 
     private void Fail(string reason)

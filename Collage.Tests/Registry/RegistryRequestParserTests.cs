@@ -163,20 +163,21 @@ public sealed class RegistryRequestParserTests
     [InlineData("/v2/etcd/manifests/-latest")]
     [InlineData("/v2/etcd/manifests/.latest")]
     [InlineData("/v2/etcd/manifests/lat+est")]
-    public void Parse_InvalidTag_IsTagInvalid(string target)
+    [InlineData("/v2/etcd/manifests/.INVALID_MANIFEST_NAME")]
+    public void Parse_InvalidTag_IsManifestUnknown(string target)
     {
         var (request, error) = RegistryRequestParser.Parse(target);
 
         request.Should().BeNull();
-        error!.StatusCode.Should().Be(400);
-        error.Code.Should().Be("TAG_INVALID");
+        error!.StatusCode.Should().Be(404);
+        error.Code.Should().Be("MANIFEST_UNKNOWN");
     }
 
     [Fact]
-    public void Parse_TagLongerThan128_IsTagInvalid()
+    public void Parse_TagLongerThan128_IsManifestUnknown()
     {
         RegistryRequestParser.Parse($"/v2/etcd/manifests/{new string('a', 128)}").Error.Should().BeNull();
-        RegistryRequestParser.Parse($"/v2/etcd/manifests/{new string('a', 129)}").Error!.Code.Should().Be("TAG_INVALID");
+        RegistryRequestParser.Parse($"/v2/etcd/manifests/{new string('a', 129)}").Error!.Code.Should().Be("MANIFEST_UNKNOWN");
     }
 
     [Fact]

@@ -14,8 +14,13 @@ internal static class OciErrors
     public static OciError DigestInvalid(string name) =>
         new(StatusCodes.Status400BadRequest, "DIGEST_INVALID", "provided digest did not match the digest grammar", name);
 
-    public static OciError TagInvalid(string name) =>
-        new(StatusCodes.Status400BadRequest, "TAG_INVALID", "manifest tag did not match the tag grammar", name);
+    /// <summary>
+    /// A manifest reference that is neither a digest nor a tag names no manifest: 404 (distribution spec 1.1, "Pulling
+    /// manifests": a manifest not found MUST be a 404; the conformance suite asks for <c>.INVALID_MANIFEST_NAME</c>, and
+    /// distribution answers so), never asked of an upstream.
+    /// </summary>
+    public static OciError ManifestUnknown(string name) =>
+        new(StatusCodes.Status404NotFound, "MANIFEST_UNKNOWN", "manifest unknown to registry", name);
 
     public static OciError ReadOnly() =>
         new(StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED", "this registry is read-only: pushes, uploads and deletes are not supported");

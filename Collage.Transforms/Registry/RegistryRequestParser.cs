@@ -92,7 +92,7 @@ internal static class RegistryRequestParser
         var reference = segments[n - 1];
         if (kind == RegistryRequestKind.Manifest ? !ReferenceGrammar.IsValidReference(reference) : !ReferenceGrammar.IsValidDigest(reference))
         {
-            var error = reference.Contains(':') || kind != RegistryRequestKind.Manifest ? OciErrors.DigestInvalid(name) : OciErrors.TagInvalid(name);
+            var error = reference.Contains(':') || kind != RegistryRequestKind.Manifest ? OciErrors.DigestInvalid(name) : OciErrors.ManifestUnknown(name);
             return RegistryTarget.Refused(error, kind, name);
         }
 

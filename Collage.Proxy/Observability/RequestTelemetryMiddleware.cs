@@ -93,6 +93,6 @@ internal sealed class RequestTelemetryMiddleware(
             name,
             upstream ?? None,
             vhost,
-            feature?.CacheOutcome is { } outcome ? CacheMetrics.Name(outcome) : None);
+            feature?.CacheOutcome is { } outcome ? CacheOutcomeNames.Lower(outcome) : None);
     }
 }

@@ -40,7 +40,7 @@ internal sealed class CacheMetrics
     /// <summary>Counts one answer of <paramref name="kind"/> (blob, manifest, tags) with <paramref name="outcome"/>.</summary>
     public void Answered(string kind, CacheOutcome outcome)
     {
-        var tags = new TagList { { "kind", kind }, { "result", Name(outcome) } };
+        var tags = new TagList { { "kind", kind }, { "result", CacheOutcomeNames.Lower(outcome) } };
         _requests.Add(1, in tags);
     }
 
@@ -52,15 +52,6 @@ internal sealed class CacheMetrics
 
     /// <summary>Counts one eviction.</summary>
     public void Evicted() => _evictions.Add(1);
-
-    /// <summary>The lower-case name of <paramref name="outcome"/>, as the access log and metrics spell it.</summary>
-    public static string Name(CacheOutcome outcome) => outcome switch
-    {
-        CacheOutcome.Hit => "hit",
-        CacheOutcome.Miss => "miss",
-        CacheOutcome.Coalesced => "coalesced",
-        _ => "stale",
-    };
 
     private void Bytes(long bytes, string source)
     {

@@ -43,7 +43,7 @@ internal sealed class TagListCache(PullThroughCache cache)
         {
             Keep(key, new TagListAnswer(buffer.ToArray(), response.ContentType, response.Headers.Link.ToString() is { Length: > 0 } link ? link : null, now));
         }
-        else if ((status >= 500 || status == StatusCodes.Status429TooManyRequests)
+        else if (CachePolicy.IsUpstreamFailure(status)
             && _answers.TryGetValue(key, out var stale)
             && TimeSpan.FromMilliseconds(now - stale.FetchedAt) <= policy.TagTtl + policy.StaleIfError)
         {
@@ -71,7 +71,7 @@ internal sealed class TagListCache(PullThroughCache cache)
             response.Headers.Link = stale.Link;
         }
 
-        response.Headers[ContentResponder.CacheHeader] = "STALE";
+        response.Headers[ContentResponder.CacheHeader] = CacheOutcomeNames.Header(CacheOutcome.Stale);
         response.ContentLength = stale.Body.Length;
         feature.CacheOutcome = CacheOutcome.Stale;
         cache.Metrics.Answered("tags", CacheOutcome.Stale);

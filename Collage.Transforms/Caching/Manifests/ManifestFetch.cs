@@ -10,7 +10,7 @@ internal abstract record ManifestFetch
     public sealed record Refused(int Status, byte[] Body, string? RetryAfter) : ManifestFetch
     {
         /// <summary>A failure of the upstream (5xx, 429), under which a cached tag is served stale; a 404 is an answer.</summary>
-        public bool IsUpstreamFailure => Status >= 500 || Status == 429;
+        public bool IsUpstreamFailure => CachePolicy.IsUpstreamFailure(Status);
     }
 
     /// <summary>No answer (refused, reset, silent past the activity timeout).</summary>

@@ -31,7 +31,7 @@ internal static class ContentResponder
         var etag = $"\"{digest}\"";
         response.Headers[RegistryHeaders.DockerContentDigest] = digest;
         response.Headers.ETag = etag;
-        response.Headers[CacheHeader] = outcome.ToString().ToUpperInvariant();
+        response.Headers[CacheHeader] = CacheOutcomeNames.Header(outcome);
         response.ContentType = contentType;
         if (length is not { } known)
         {

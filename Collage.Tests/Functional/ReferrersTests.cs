@@ -32,11 +32,11 @@ public sealed class ReferrersTests
     }
 
     [Fact]
-    public async Task GetReferrers_UpstreamWithoutApi_Answers404SoClientsFallBackToTagSchema()
+    public async Task GetReferrers_UpstreamWithoutApiNorFallbackTag_EmptyIndexFromTheTagSchema()
     {
         await using var upstream = await LoopbackServer.StartAsync(async context =>
         {
-            // distribution 2.8 has no referrers route: a plain-text 404.
+            // distribution 2.8 has no referrers route: a plain-text 404; nor has this one the tag sha256-<hex>.
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             await context.Response.WriteAsync("404 page not found\n");
         });
@@ -44,8 +44,12 @@ public sealed class ReferrersTests
 
         using var response = await collage.Client.GetAsync($"/v2/apps/web/referrers/{Digest}");
 
-        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await ErrorAnswerTests.ErrorCodeAsync(response)).Should().Be("UNSUPPORTED");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/vnd.oci.image.index.v1+json");
+        using var index = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        index.RootElement.GetProperty("schemaVersion").GetInt32().Should().Be(2);
+        index.RootElement.GetProperty("manifests").GetArrayLength().Should().Be(0);
+        upstream.Requests.Select(r => r.Path).Should().Equal($"/v2/team/web/referrers/{Digest}", $"/v2/team/web/manifests/{Digest.Replace(':', '-')}");
     }
 
     [Fact]

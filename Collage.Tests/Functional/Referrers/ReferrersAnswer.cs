@@ -38,9 +38,12 @@ internal sealed class ReferrersAnswer : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         }
 
-        var response = await client.SendAsync(request);
-        return new ReferrersAnswer(response, await response.Content.ReadAsByteArrayAsync());
+        return await ReadAsync(await client.SendAsync(request));
     }
+
+    /// <summary>Reads the body of <paramref name="response"/>, which the answer then owns.</summary>
+    public static async Task<ReferrersAnswer> ReadAsync(HttpResponseMessage response) =>
+        new(response, await response.Content.ReadAsByteArrayAsync());
 
     /// <summary>
     /// A 200 OCI image index (media type in the header and the body, schemaVersion 2, Content-Length of the body)

@@ -154,6 +154,64 @@ public sealed class ReferrersEmulationTests
         registry.ManifestRequests.Select(r => r.Path).Should().Contain([$"/v2/{ReferrersMount.Upstream}/manifests/{typed.Digest}", $"/v2/{ReferrersMount.Upstream}/manifests/{byConfig.Digest}"]);
     }
 
+    [Fact]
+    public async Task Get_ReferringManifestMissingUpstream_DescriptorAsTheTagWroteIt()
+    {
+        await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
+        var subject = Artifact.Image(9);
+        registry.Put(ReferrersMount.Upstream, subject, "v1");
+        var gone = Artifact.Referrer(subject, Sbom, seed: 1);
+        registry.PutFallbackTag(ReferrersMount.Upstream, subject, Artifact.Index(gone.Descriptor(withArtifactType: false)));
+        await using var collage = await ReferrersMount.StartCollageAsync(registry);
+
+        using var answer = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject));
+
+        answer.ShouldBeIndexOf(gone.Descriptor(withArtifactType: false));
+    }
+
+    [Fact]
+    public async Task Get_ManyDescriptorsWithoutArtifactType_ABoundedNumberOfManifestsFetched()
+    {
+        await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
+        var subject = Artifact.Image(10);
+        registry.Put(ReferrersMount.Upstream, subject, "v1");
+        var referrers = Enumerable.Range(0, 100).Select(i => Artifact.Referrer(subject, Sbom, seed: i)).ToArray();
+        foreach (var referrer in referrers)
+        {
+            registry.Put(ReferrersMount.Upstream, referrer);
+        }
+
+        registry.PutFallbackTag(ReferrersMount.Upstream, subject, Artifact.Index([.. referrers.Select(r => r.Descriptor(withArtifactType: false))]));
+        await using var collage = await ReferrersMount.StartCollageAsync(registry);
+
+        using var answer = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject));
+
+        answer.Status.Should().Be(HttpStatusCode.OK);
+        answer.Manifests.Select(d => d!["digest"]!.GetValue<string>()).Should().Equal(referrers.Select(r => r.Digest));
+        var fetched = registry.ManifestRequests.Count - 1;
+        fetched.Should().BeInRange(1, 32, "one answer costs the upstream a bounded number of requests");
+        answer.Manifests.Count(d => d!["artifactType"] is not null).Should().Be(fetched);
+    }
+
+    [Fact]
+    public async Task Get_MirrorRequestWithNs_EmulatedAndNsAskedOfNeitherCall()
+    {
+        await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
+        var (subject, sbom, signature) = SeedFallback(registry);
+        await using var collage = await Infrastructure.CollageServer.StartAsync(new
+        {
+            vhosts = new Dictionary<string, object>
+            {
+                ["mirror.example"] = new { mappings = new Dictionary<string, string> { ["apps"] = $"http://{registry.Authority}/{ReferrersMount.UpstreamNamespace}" } },
+            },
+        });
+
+        using var answer = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject, "?ns=mirror.example"));
+
+        answer.ShouldBeIndexOf(sbom.Descriptor(), signature.Descriptor());
+        registry.Requests.Should().HaveCount(2).And.OnlyContain(r => r.QueryString.Value!.Length == 0);
+    }
+
     /// <summary>
     /// A subject with an SBOM and a signature referring to it, and the fallback tag listing both with their artifact
     /// types and annotations, as oras and cosign write it for a registry without the API.

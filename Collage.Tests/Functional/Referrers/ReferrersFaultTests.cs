@@ -90,6 +90,21 @@ public sealed class ReferrersFaultTests
     }
 
     [Fact]
+    public async Task Get_FallbackIndexLargerThanAManifestMayBe_502Unavailable()
+    {
+        await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
+        var subject = Artifact.Image(11);
+        registry.Put(ReferrersMount.Upstream, subject, "v1");
+        var huge = Artifact.Referrer(subject, ReferrersEmulationTests.Sbom, annotations: new Dictionary<string, string> { ["pad"] = new string('x', 5 * 1024 * 1024) });
+        registry.PutFallbackTag(ReferrersMount.Upstream, subject, Artifact.Index(huge.Descriptor()));
+        await using var collage = await ReferrersMount.StartCollageAsync(registry);
+
+        using var answer = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject));
+
+        await answer.ShouldBeErrorAsync(HttpStatusCode.BadGateway, "UNAVAILABLE", registry);
+    }
+
+    [Fact]
     public async Task Get_ReferrersCallUnauthorizedInGatewayMode_401WithoutTheUpstreamsRealm()
     {
         await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.Api);

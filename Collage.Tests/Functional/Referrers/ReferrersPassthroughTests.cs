@@ -25,11 +25,7 @@ public sealed class ReferrersPassthroughTests : IAsyncLifetime
     {
         _tokens = await FakeTokenServer.StartAsync();
         _registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
-        _registry.Challenge = request =>
-            request.Headers.Authorization.ToString() is var authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal)
-                && _tokens.Issued.ContainsKey(authorization["Bearer ".Length..])
-                ? null
-                : $"Bearer realm=\"{_tokens.BaseUri}token\",service=\"fake-registry\",scope=\"repository:{ReferrersMount.Upstream}:pull\"";
+        _registry.Challenge = request => Authorized(request) ? null : ChallengeFor(ReferrersMount.Upstream);
         _collage = await ReferrersMount.StartCollageAsync(_registry, upstream: new { auth = "passthrough" });
     }
 
@@ -107,6 +103,36 @@ public sealed class ReferrersPassthroughTests : IAsyncLifetime
         answer.Status.Should().Be(HttpStatusCode.Unauthorized);
         _registry.Requests.Should().NotContain(r => r.Header("Authorization") == "Bearer token-1", "only a token Collage issued goes upstream");
     }
+
+    [Fact]
+    public async Task Get_ReferrersRouteAnswered404BeforeAuth_TagCallChallengedThenTokenReachesBoth()
+    {
+        // distribution 2.8 with token auth: an unknown route is a 404 before any auth; the tag call is challenged.
+        _registry.Challenge = request => request.Path.Value!.Contains("/referrers/", StringComparison.Ordinal) || Authorized(request) ? null : ChallengeFor(ReferrersMount.Upstream);
+        var (subject, sbom, signature) = ReferrersEmulationTests.SeedFallback(_registry);
+
+        using var challenged = await ReferrersAnswer.SendAsync(_collage.Client, ReferrersMount.LocalPath(subject));
+        var token = await GetTokenAsync();
+        using var answer = await ReferrersAnswer.SendAsync(_collage.Client, ReferrersMount.LocalPath(subject), bearer: token);
+
+        challenged.Status.Should().Be(HttpStatusCode.Unauthorized);
+        var challenge = AuthenticationChallengeParser.Parse(challenged.Response.Headers).Should().ContainSingle().Subject;
+        challenge.TryGetParameter("realm", out var realm).Should().BeTrue();
+        realm.Should().Be($"{_collage.BaseUri}v2/token");
+        challenge.TryGetParameter("scope", out var scope).Should().BeTrue();
+        scope.Should().Be($"repository:{ReferrersMount.Local}:pull");
+        challenged.ShouldNameNothingOf(_registry);
+        answer.ShouldBeIndexOf(sbom.Descriptor(), signature.Descriptor());
+        _registry.ManifestRequests.Last().Header("Authorization").Should().Be("Bearer " + token);
+        _registry.ReferrersRequests.Last().Header("Authorization").Should().Be("Bearer " + token);
+    }
+
+    private bool Authorized(Microsoft.AspNetCore.Http.HttpRequest request) =>
+        request.Headers.Authorization.ToString() is var authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal)
+            && _tokens.Issued.ContainsKey(authorization["Bearer ".Length..]);
+
+    private string ChallengeFor(string repository) =>
+        $"Bearer realm=\"{_tokens.BaseUri}token\",service=\"fake-registry\",scope=\"repository:{repository}:pull\"";
 
     private async Task<string> GetTokenAsync()
     {

@@ -105,6 +105,41 @@ public sealed class ReferrersFaultTests
     }
 
     [Fact]
+    public async Task Get_FallbackIndexSlowButMoving_DeliveredAsTheSameManifestIs()
+    {
+        await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
+        var (subject, sbom, signature) = ReferrersEmulationTests.SeedFallback(registry);
+
+        // Six pieces 400 ms apart: 2.4 s in all, never silent for the 1 s activity timeout.
+        registry.ManifestPause = TimeSpan.FromMilliseconds(400);
+        await using var collage = await ReferrersMount.StartCollageAsync(registry, ShortActivityTimeout);
+
+        using var manifest = await ReferrersAnswer.SendAsync(collage.Client, $"/v2/{ReferrersMount.Local}/manifests/{subject.FallbackTag}");
+        using var answer = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject));
+
+        manifest.Status.Should().Be(HttpStatusCode.OK, "the activity timeout bounds silence, not the whole transfer");
+        answer.ShouldBeIndexOf(sbom.Descriptor(), signature.Descriptor());
+    }
+
+    [Fact]
+    public async Task Get_AfterA429OnTheFallbackTag_BackedOffWithoutAskingAgain()
+    {
+        await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
+        var (subject, _, _) = ReferrersEmulationTests.SeedFallback(registry);
+        registry.ManifestFault = ReferrersFault.TooManyRequests;
+        await using var collage = await ReferrersMount.StartCollageAsync(registry);
+
+        using var first = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject));
+        var asked = registry.Requests.Count;
+        using var second = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject));
+
+        await first.ShouldBeErrorAsync(HttpStatusCode.TooManyRequests, "TOOMANYREQUESTS", registry);
+        await second.ShouldBeErrorAsync(HttpStatusCode.TooManyRequests, "TOOMANYREQUESTS", registry);
+        second.Response.Headers.RetryAfter!.Delta!.Value.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(registry.RetryAfterSeconds));
+        registry.Requests.Count.Should().Be(asked, "the upstream is left alone until its Retry-After has passed");
+    }
+
+    [Fact]
     public async Task Get_ReferrersCallUnauthorizedInGatewayMode_401WithoutTheUpstreamsRealm()
     {
         await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.Api);

@@ -41,6 +41,9 @@ internal sealed class ReferrersRegistry : IAsyncDisposable
 
     public int RetryAfterSeconds { get; set; } = 30;
 
+    /// <summary>When set, manifest bodies go out in six pieces this far apart: slow, but never silent for long.</summary>
+    public TimeSpan ManifestPause { get; set; }
+
     /// <summary>When set, the WWW-Authenticate to answer 401 with for a request it returns one for.</summary>
     public Func<HttpRequest, string?>? Challenge { get; set; }
 
@@ -171,7 +174,7 @@ internal sealed class ReferrersRegistry : IAsyncDisposable
             response.Headers["OCI-Filters-Applied"] = "artifactType";
         }
 
-        await SendAsync(context, Artifact.ImageIndex, Artifact.Index(descriptors), announcedDigest: null);
+        await SendAsync(context, Artifact.ImageIndex, Artifact.Index(descriptors), announcedDigest: null, TimeSpan.Zero);
     }
 
     private async Task ManifestAsync(HttpContext context, string repository, string reference)
@@ -188,11 +191,11 @@ internal sealed class ReferrersRegistry : IAsyncDisposable
         {
             // Served whatever the Accept says, as distribution serves an OCI manifest; the Accept is recorded for the test.
             var announced = ManifestFault == ReferrersFault.WrongDigest ? Caching.FakeOciRegistry.DigestOf([.. manifest.Body, (byte)' ']) : manifest.Digest;
-            await SendAsync(context, manifest.MediaType, manifest.Body, announced);
+            await SendAsync(context, manifest.MediaType, manifest.Body, announced, ManifestPause);
         }
     }
 
-    private static async Task SendAsync(HttpContext context, string mediaType, byte[] body, string? announcedDigest)
+    private static async Task SendAsync(HttpContext context, string mediaType, byte[] body, string? announcedDigest, TimeSpan pause)
     {
         var response = context.Response;
         response.ContentType = mediaType;
@@ -202,9 +205,23 @@ internal sealed class ReferrersRegistry : IAsyncDisposable
             response.Headers["Docker-Content-Digest"] = announcedDigest;
         }
 
-        if (!HttpMethods.IsHead(context.Request.Method))
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        if (pause <= TimeSpan.Zero)
         {
             await response.Body.WriteAsync(body);
+            return;
+        }
+
+        var piece = Math.Max(1, body.Length / 6);
+        for (var offset = 0; offset < body.Length; offset += piece)
+        {
+            await response.Body.WriteAsync(body.AsMemory(offset, Math.Min(piece, body.Length - offset)), context.RequestAborted);
+            await response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(pause, context.RequestAborted);
         }
     }
 

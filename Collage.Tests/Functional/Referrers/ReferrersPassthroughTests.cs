@@ -127,6 +127,20 @@ public sealed class ReferrersPassthroughTests : IAsyncLifetime
         _registry.ReferrersRequests.Last().Header("Authorization").Should().Be("Bearer " + token);
     }
 
+    [Fact]
+    public async Task Get_GatewayMountBehindBearer_CollageDoesTheTokenDanceForBothCalls()
+    {
+        var (subject, sbom, signature) = ReferrersEmulationTests.SeedFallback(_registry);
+        await using var gateway = await ReferrersMount.StartCollageAsync(_registry);
+
+        using var answer = await ReferrersAnswer.SendAsync(gateway.Client, ReferrersMount.LocalPath(subject));
+
+        answer.ShouldBeIndexOf(sbom.Descriptor(), signature.Descriptor());
+        _tokens.Requests.Should().NotBeEmpty().And.OnlyContain(r => !r.HasHeader("Authorization"), "anonymous: no credentials configured");
+        _registry.ReferrersRequests.Should().Contain(r => (r.Header("Authorization") ?? string.Empty).StartsWith("Bearer token-", StringComparison.Ordinal));
+        _registry.ManifestRequests.Should().Contain(r => (r.Header("Authorization") ?? string.Empty).StartsWith("Bearer token-", StringComparison.Ordinal));
+    }
+
     private bool Authorized(Microsoft.AspNetCore.Http.HttpRequest request) =>
         request.Headers.Authorization.ToString() is var authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal)
             && _tokens.Issued.ContainsKey(authorization["Bearer ".Length..]);

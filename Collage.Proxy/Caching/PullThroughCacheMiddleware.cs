@@ -10,15 +10,16 @@ namespace Collage.Proxy.Caching;
 /// <summary>
 /// The pull-through cache's place on the request path: after the front door resolved the request to an upstream and
 /// before it is forwarded. Blobs, manifests and tag lists of an upstream whose content is cached go to the cache, which
-/// answers them or hands them on; everything else (no cache, a pass-through or cache-disabled upstream, referrers)
-/// goes straight to the forwarder, without an await.
+/// answers them or hands them on; referrers answers are kept like tags; everything else (no cache, a pass-through or
+/// cache-disabled upstream) goes straight on, without an await.
 /// </summary>
 internal sealed class PullThroughCacheMiddleware(
     RequestDelegate next,
     PullThroughCache cache,
     BlobCache blobs,
     ManifestCache manifests,
-    TagListCache tagLists)
+    TagListCache tagLists,
+    ReferrersCache referrers)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -38,6 +39,7 @@ internal sealed class PullThroughCacheMiddleware(
             RegistryRequestKind.Blob => blobs.ServeAsync(context, feature, next),
             RegistryRequestKind.Manifest => manifests.ServeAsync(context, feature, policy, next),
             RegistryRequestKind.Tags => tagLists.ServeAsync(context, feature, policy, next),
+            RegistryRequestKind.Referrers => referrers.ServeAsync(context, feature, policy, next),
             _ => next(context),
         };
     }

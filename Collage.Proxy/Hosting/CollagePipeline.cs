@@ -2,6 +2,7 @@ using Collage.Proxy.Caching;
 using Collage.Proxy.Endpoints;
 using Collage.Proxy.FrontDoor;
 using Collage.Proxy.Observability;
+using Collage.Proxy.Referrers;
 using Collage.Proxy.Routing;
 
 namespace Collage.Proxy.Hosting;
@@ -15,8 +16,9 @@ namespace Collage.Proxy.Hosting;
 ///  -> routing
 ///     -> Collage's own endpoints      /v2/, /v2/_catalog, /v2/token, /healthz, /readyz, /metrics
 ///      | reverse proxy                every mounted repository request
-///        PullThroughCacheMiddleware   blobs, manifests, tag lists of cached upstreams: answered from the cache or
-///                                     fetched once for every client; the rest goes on unchanged
+///        PullThroughCacheMiddleware   blobs, manifests, tag lists, referrers of cached upstreams: answered from the
+///                                     cache or fetched once for every client; the rest goes on unchanged
+///        ReferrersMiddleware          referrers: the upstream's API, or its emulation from the referrers tag
 ///        ForwarderErrorMiddleware     a failed forward becomes a 502/504 OCI error
 ///        -> UpstreamSelectionMiddleware   the resolved upstream's cluster
 ///        -> YARP forwarder            with the registry request/response transforms
@@ -35,6 +37,7 @@ internal static class CollagePipeline
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<PullThroughCacheMiddleware>();
+            proxy.UseMiddleware<ReferrersMiddleware>();
             proxy.UseMiddleware<ForwarderErrorMiddleware>();
             proxy.UseMiddleware<UpstreamSelectionMiddleware>();
         });

@@ -7,6 +7,7 @@ using Collage.Transforms.Catalog;
 using Collage.Transforms.Configuration;
 using Collage.Transforms.Mounts;
 using Collage.Transforms.Passthrough;
+using Collage.Transforms.Referrers;
 using Collage.Transforms.Rewriting;
 using Collage.Transforms.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
@@ -47,5 +48,6 @@ internal static class CollageServices
         services.AddCollageHealth(health);
         services.AddUpstreamCredentials();
         services.AddPullThroughCache();
+        services.AddReferrers();
     }
 }

@@ -32,11 +32,11 @@ public sealed class ReferrersTests
     }
 
     [Fact]
-    public async Task GetReferrers_UpstreamWithoutApi_Answers404SoClientsFallBackToTagSchema()
+    public async Task GetReferrers_UpstreamWithoutApiNorTag_AnswersTheEmptyIndexFromTheTagSchema()
     {
         await using var upstream = await LoopbackServer.StartAsync(async context =>
         {
-            // distribution 2.8 has no referrers route: a plain-text 404.
+            // distribution 2.8 has no referrers route: a plain-text 404; and no referrers tag either.
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             await context.Response.WriteAsync("404 page not found\n");
         });
@@ -44,8 +44,12 @@ public sealed class ReferrersTests
 
         using var response = await collage.Client.GetAsync($"/v2/apps/web/referrers/{Digest}");
 
-        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await ErrorAnswerTests.ErrorCodeAsync(response)).Should().Be("UNSUPPORTED");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/vnd.oci.image.index.v1+json");
+        (await response.Content.ReadAsStringAsync()).Should().Be("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}");
+        upstream.Requests.Select(r => r.PathAndQuery).Should().Equal(
+            $"/v2/team/web/referrers/{Digest}",
+            $"/v2/team/web/manifests/sha256-{Digest[7..]}");
     }
 
     [Fact]

@@ -37,7 +37,7 @@ internal sealed class CacheMetrics
         Volatile.Write(ref _limit, limit);
     }
 
-    /// <summary>Counts one answer of <paramref name="kind"/> (blob, manifest, tags) with <paramref name="outcome"/>.</summary>
+    /// <summary>Counts one answer of <paramref name="kind"/> (blob, manifest, tags, referrers) with <paramref name="outcome"/>.</summary>
     public void Answered(string kind, CacheOutcome outcome)
     {
         var tags = new TagList { { "kind", kind }, { "result", CacheOutcomeNames.Lower(outcome) } };

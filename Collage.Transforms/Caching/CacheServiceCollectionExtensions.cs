@@ -13,7 +13,7 @@ internal static class CacheServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the cache, opened from the <c>cache</c> section of the start-up mount table (disabled without one), and its
-    /// blob, manifest and tag-list answers.
+    /// blob, manifest, tag-list and referrers answers.
     /// </summary>
     public static IServiceCollection AddPullThroughCache(this IServiceCollection services)
     {
@@ -30,6 +30,7 @@ internal static class CacheServiceCollectionExtensions
         services.AddSingleton<ManifestWriter>();
         services.AddSingleton<ManifestCache>();
         services.AddSingleton<TagListCache>();
+        services.AddSingleton<ReferrersCache>();
         return services;
     }
 }

@@ -73,4 +73,10 @@ internal static class EventIds
 
     // 1300s: Upstream rate limits.
     public const int UpstreamBackoffEntered = 1301;
+
+    // 1400s: Referrers (the API passed through or emulated from the referrers tag schema).
+    public const int ReferrersEmulated = 1401;
+    public const int ReferrersTagNotAnIndex = 1402;
+    public const int ReferrersDigestMismatch = 1403;
+    public const int ReferrersUpstreamFailed = 1404;
 }

@@ -33,7 +33,8 @@ internal static class CollageConfigReader
     [
         nameof(UpstreamHttpOptions.ConnectTimeout), nameof(UpstreamHttpOptions.ActivityTimeout),
         nameof(UpstreamHttpOptions.PooledConnectionIdleTimeout), nameof(UpstreamHttpOptions.PooledConnectionLifetime),
-        nameof(UpstreamHttpOptions.RateLimitBackoff),
+        nameof(UpstreamHttpOptions.RateLimitBackoff), nameof(UpstreamHttpOptions.ResponseHeaderTimeout),
+        nameof(UpstreamHttpOptions.BreakDuration),
     ];
 
     /// <summary>Reads the <c>Collage</c> section, <c>Collage:Http</c> and <c>Collage:Cache</c> included, with the documented defaults.</summary>
@@ -46,9 +47,9 @@ internal static class CollageConfigReader
 
         return new CollageOptions
         {
-            Mappings = ReadMappings(section.GetSection("Mappings")),
+            Mappings = MappingConfigReader.Read(section.GetSection("Mappings")),
             Vhosts = ReadHostKeyed(section.GetSection("Vhosts"), VhostKeys)
-                .ToDictionary(e => e.Key, e => new VhostOptions { Mappings = ReadMappings(e.Section.GetSection("Mappings")) }),
+                .ToDictionary(e => e.Key, e => new VhostOptions { Mappings = MappingConfigReader.Read(e.Section.GetSection("Mappings")) }),
             Upstreams = ReadHostKeyed(section.GetSection("Upstreams"), UpstreamKeys)
                 .ToDictionary(e => e.Key, e => ReadUpstream(e.Section, cache)),
             Http = ReadHttp(http),
@@ -69,23 +70,9 @@ internal static class CollageConfigReader
             PooledConnectionIdleTimeout = section.Duration(nameof(UpstreamHttpOptions.PooledConnectionIdleTimeout), defaults.PooledConnectionIdleTimeout),
             PooledConnectionLifetime = section.Duration(nameof(UpstreamHttpOptions.PooledConnectionLifetime), defaults.PooledConnectionLifetime),
             RateLimitBackoff = section.Duration(nameof(UpstreamHttpOptions.RateLimitBackoff), defaults.RateLimitBackoff),
+            ResponseHeaderTimeout = section.Duration(nameof(UpstreamHttpOptions.ResponseHeaderTimeout), defaults.ResponseHeaderTimeout),
+            BreakDuration = section.Duration(nameof(UpstreamHttpOptions.BreakDuration), defaults.BreakDuration),
         };
-    }
-
-    private static Dictionary<string, string> ReadMappings(IConfigurationSection section)
-    {
-        var mappings = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var child in section.GetChildren())
-        {
-            if (child.Value is null)
-            {
-                throw new CollageConfigException(child.Path, "a mapping's value must be an upstream string such as \"quay.io/coreos/etcd\", not an object. Vhosts go under 'vhosts'.");
-            }
-
-            mappings[child.Key] = child.Value;
-        }
-
-        return mappings;
     }
 
     private static UpstreamOptions ReadUpstream(IConfigurationSection section, CacheOptions? cache)

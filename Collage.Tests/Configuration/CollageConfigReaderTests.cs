@@ -80,7 +80,7 @@ public sealed class CollageConfigReaderTests : IDisposable
 
         options.Mappings.Should().HaveCount(5).And.Contain("cool/stuff", "index.docker.io/flavio").And.Contain("local", "http://127.0.0.1:5102/lab");
         options.Vhosts.Keys.Should().BeEquivalentTo("docker-io-mirror.local.lan", "127.0.0.2:5000", "127.0.0.2");
-        options.Vhosts["docker-io-mirror.local.lan"].Mappings.Should().Equal(new Dictionary<string, string> { ["/"] = "mirror.local.lan/docker.io" });
+        options.Vhosts["docker-io-mirror.local.lan"].Mappings.Should().Equal(new Dictionary<string, MappingOptions> { ["/"] = "mirror.local.lan/docker.io" });
         options.Vhosts["127.0.0.2"].Mappings.Should().Contain("any", "http://127.0.0.1:5103/any");
         options.Upstreams.Keys.Should().BeEquivalentTo("127.0.0.1:5102", "quay.io", "index.docker.io");
         options.Upstreams["quay.io"].Should().Be(new UpstreamOptions { CaFile = "/etc/collage/quay.pem" });

@@ -37,7 +37,7 @@ public sealed class MountTableBuilderErrorTests
     [InlineData("a:b")]
     public void Build_InvalidMountKey_NamesKeyAndFix(string key)
     {
-        var act = () => MountTableBuilder.Build(new CollageOptions { Mappings = new Dictionary<string, string> { [key] = "quay.io/x" } });
+        var act = () => MountTableBuilder.Build(new CollageOptions { Mappings = new Dictionary<string, MappingOptions> { [key] = "quay.io/x" } });
 
         act.Should().Throw<CollageConfigException>()
             .Where(e => e.Key == $"mappings:{key}")
@@ -53,7 +53,7 @@ public sealed class MountTableBuilderErrorTests
     {
         var act = () => MountTableBuilder.Build(new CollageOptions
         {
-            Mappings = new Dictionary<string, string> { [first] = "quay.io/a", [second] = "quay.io/b" },
+            Mappings = new Dictionary<string, MappingOptions> { [first] = "quay.io/a", [second] = "quay.io/b" },
         });
 
         act.Should().Throw<CollageConfigException>()

@@ -16,8 +16,8 @@ internal static class TestMounts
     ];
 
     /// <summary>Pairs such as <c>"cool/stuff=index.docker.io/flavio"</c>.</summary>
-    public static Dictionary<string, string> Mappings(params string[] pairs) =>
-        pairs.Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+    public static Dictionary<string, MappingOptions> Mappings(params string[] pairs) =>
+        pairs.Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => (MappingOptions)p[1], StringComparer.Ordinal);
 
     public static MountMap Global(params string[] pairs) =>
         MountTableBuilder.Build(new CollageOptions { Mappings = Mappings(pairs) }).Global;

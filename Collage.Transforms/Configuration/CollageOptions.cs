@@ -7,10 +7,10 @@ namespace Collage.Transforms.Configuration;
 public sealed record CollageOptions
 {
     /// <summary>
-    /// Global mounts: local repository-name prefix to upstream source
-    /// (<c>[http[s]://]host[:port][/namespace]</c>). Used for every Host that no vhost matches.
+    /// Global mounts: local repository-name prefix to upstream source (<c>[http[s]://]host[:port][/namespace]</c>) or
+    /// to a group of them in order (<see cref="MappingOptions"/>). Used for every Host that no vhost matches.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Mappings { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, MappingOptions> Mappings { get; init; } = new Dictionary<string, MappingOptions>();
 
     /// <summary>
     /// Virtual hosts, keyed by <c>host</c> (any port) or <c>host:port</c>. A Host that matches a vhost

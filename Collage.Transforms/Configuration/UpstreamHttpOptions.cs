@@ -29,4 +29,17 @@ public sealed record UpstreamHttpOptions
     /// to it until then). Default 60 s.
     /// </summary>
     public TimeSpan RateLimitBackoff { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a member of an upstream group that has a member after it may take to send its response headers before
+    /// the request goes to the next member (one that accepts connections but never answers). The body that follows is
+    /// still bounded by <see cref="ActivityTimeout"/> only, so slow blob bodies are not cut. Default 10 s.
+    /// </summary>
+    public TimeSpan ResponseHeaderTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a group member whose circuit breaker opened (it failed) is skipped before one probe request may try it
+    /// again. Default 30 s.
+    /// </summary>
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(30);
 }

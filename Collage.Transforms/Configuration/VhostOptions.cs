@@ -4,5 +4,5 @@ namespace Collage.Transforms.Configuration;
 public sealed record VhostOptions
 {
     /// <summary>Local repository-name prefix to upstream source, as in <see cref="CollageOptions.Mappings"/>.</summary>
-    public IReadOnlyDictionary<string, string> Mappings { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, MappingOptions> Mappings { get; init; } = new Dictionary<string, MappingOptions>();
 }

@@ -77,41 +77,44 @@ internal sealed class MountMap
     {
         foreach (var mount in Mounts)
         {
-            if (mount.Upstream.Id != upstream.Id)
+            for (var member = 0; member < mount.Members.Count; member++)
             {
-                continue;
-            }
+                if (mount.Members[member].Upstream.Id != upstream.Id)
+                {
+                    continue;
+                }
 
-            // Docker Hub's official images answer as library/x upstream; locally they are x.
-            if (upstream.IsDockerHub && upstreamName.StartsWith(DockerHub.OfficialNamespace + "/", StringComparison.Ordinal)
-                && upstreamName.Count('/') == 1
-                && TryLocal(mount, upstreamName[(DockerHub.OfficialNamespace.Length + 1)..], upstreamName) is { } official)
-            {
-                yield return official;
-            }
+                // Docker Hub's official images answer as library/x upstream; locally they are x.
+                if (upstream.IsDockerHub && upstreamName.StartsWith(DockerHub.OfficialNamespace + "/", StringComparison.Ordinal)
+                    && upstreamName.Count('/') == 1
+                    && TryLocal(mount, member, upstreamName[(DockerHub.OfficialNamespace.Length + 1)..], upstreamName) is { } official)
+                {
+                    yield return official;
+                }
 
-            if (TryLocal(mount, upstreamName, upstreamName) is { } local)
-            {
-                yield return local;
+                if (TryLocal(mount, member, upstreamName, upstreamName) is { } local)
+                {
+                    yield return local;
+                }
             }
         }
     }
 
-    private string? TryLocal(Mount mount, string name, string expectedUpstreamName)
+    private string? TryLocal(Mount mount, int member, string name, string expectedUpstreamName)
     {
+        var prefix = mount.Members[member].UpstreamPrefix;
         string remainder;
-        if (mount.UpstreamPrefix.Length == 0)
+        if (prefix.Length == 0)
         {
             remainder = name;
         }
-        else if (name.Length == mount.UpstreamPrefix.Length && name == mount.UpstreamPrefix)
+        else if (name.Length == prefix.Length && name == prefix)
         {
             remainder = string.Empty;
         }
-        else if (name.Length > mount.UpstreamPrefix.Length && name[mount.UpstreamPrefix.Length] == '/'
-            && name.StartsWith(mount.UpstreamPrefix, StringComparison.Ordinal))
+        else if (name.Length > prefix.Length && name[prefix.Length] == '/' && name.StartsWith(prefix, StringComparison.Ordinal))
         {
-            remainder = name[(mount.UpstreamPrefix.Length + 1)..];
+            remainder = name[(prefix.Length + 1)..];
         }
         else
         {
@@ -119,27 +122,14 @@ internal sealed class MountMap
         }
 
         var local = Join(mount.LocalPrefix, remainder);
-        return local.Length > 0 && Resolve(local) is { } back && back.Mount == mount && back.UpstreamName == expectedUpstreamName
+        return local.Length > 0 && Resolve(local) is { } back && back.Mount == mount && back.ForMember(member)?.UpstreamName == expectedUpstreamName
             ? local
             : null;
     }
 
-    private static MountResolution? Map(Mount mount, string remainder)
-    {
-        var upstreamName = Join(mount.UpstreamPrefix, remainder);
-        if (upstreamName.Length == 0)
-        {
-            // A mount of a whole registry has no repository at its own prefix.
-            return null;
-        }
-
-        if (mount.Upstream.IsDockerHub && !upstreamName.Contains('/'))
-        {
-            upstreamName = $"{DockerHub.OfficialNamespace}/{upstreamName}";
-        }
-
-        return new MountResolution(mount, upstreamName);
-    }
+    private static MountResolution? Map(Mount mount, string remainder) =>
+        // A mount of a whole registry has no repository at its own prefix.
+        mount.UpstreamNameFor(0, remainder) is { } upstreamName ? new MountResolution(mount, upstreamName, 0, remainder) : null;
 
     private static string Join(string prefix, string remainder) =>
         prefix.Length == 0 ? remainder : remainder.Length == 0 ? prefix : $"{prefix}/{remainder}";

@@ -28,7 +28,7 @@ internal static class MountTableBuilder
                 throw new CollageConfigException(configKey, $"the vhost is the same as 'vhosts:{vhostKeys[key]}' once normalised to '{key}'. Keep one of them.");
             }
 
-            vhosts[key] = BuildMap(key, $"{configKey}:mappings", vhost?.Mappings ?? new Dictionary<string, string>(), upstreams);
+            vhosts[key] = BuildMap(key, $"{configKey}:mappings", vhost?.Mappings ?? new Dictionary<string, MappingOptions>(), upstreams);
         }
 
         if (global.Mounts.Count == 0 && vhosts.Values.All(v => v.Mounts.Count == 0))
@@ -51,6 +51,7 @@ internal static class MountTableBuilder
             }
         }
 
+        RefusePassthroughGroups([global, .. vhosts.Values], upstreamOptions);
         return new MountTable(global, vhosts, upstreams.Values.ToArray(), upstreamOptions)
         {
             Http = options.Http,
@@ -64,7 +65,7 @@ internal static class MountTableBuilder
         };
     }
 
-    private static MountMap BuildMap(string name, string section, IReadOnlyDictionary<string, string> mappings, Dictionary<string, Upstream> upstreams)
+    private static MountMap BuildMap(string name, string section, IReadOnlyDictionary<string, MappingOptions> mappings, Dictionary<string, Upstream> upstreams)
     {
         var mounts = new Dictionary<string, Mount>(StringComparer.Ordinal);
         foreach (var (rawKey, value) in mappings)
@@ -76,7 +77,30 @@ internal static class MountTableBuilder
                 throw new CollageConfigException(configKey, $"'{rawKey}' is not a valid repository-name prefix. Use lower-case components of letters and digits joined by '.', '_' or '-', separated by '/', or \"/\" for the root mount.");
             }
 
-            var (scheme, authority, upstreamPrefix) = UpstreamSource.Parse(configKey, value);
+            var members = BuildMembers(configKey, value, upstreams);
+            if (mounts.TryGetValue(prefix, out var existing))
+            {
+                throw new CollageConfigException(configKey, $"it mounts the same local path as '{existing.ConfigKey}' ('{(prefix.Length == 0 ? "/" : prefix)}' after removing leading and trailing slashes). Keep one of them.");
+            }
+
+            mounts.Add(prefix, new Mount(prefix, members[0].Upstream, members[0].UpstreamPrefix, configKey) { Members = members, Tags = value.Tags });
+        }
+
+        return new MountMap(name, mounts.Values);
+    }
+
+    private static List<MountMember> BuildMembers(string configKey, MappingOptions mapping, Dictionary<string, Upstream> upstreams)
+    {
+        if (mapping.Upstreams.Count == 0)
+        {
+            throw new CollageConfigException(configKey, "the mapping names no upstream. Give one such as \"quay.io/coreos/etcd\", or a list of them for a group.");
+        }
+
+        var members = new List<MountMember>();
+        for (var i = 0; i < mapping.Upstreams.Count; i++)
+        {
+            var memberKey = mapping.Upstreams.Count == 1 ? configKey : $"{configKey}:{i}";
+            var (scheme, authority, upstreamPrefix) = UpstreamSource.Parse(memberKey, mapping.Upstreams[i]);
             var id = $"{scheme}://{authority}";
             if (!upstreams.TryGetValue(id, out var upstream))
             {
@@ -84,15 +108,30 @@ internal static class MountTableBuilder
                 upstreams.Add(id, upstream);
             }
 
-            if (mounts.TryGetValue(prefix, out var existing))
+            var member = new MountMember(upstream, upstreamPrefix);
+            if (members.Contains(member))
             {
-                throw new CollageConfigException(configKey, $"it mounts the same local path as '{existing.ConfigKey}' ('{(prefix.Length == 0 ? "/" : prefix)}' after removing leading and trailing slashes). Keep one of them.");
+                throw new CollageConfigException(memberKey, $"the group names '{mapping.Upstreams[i]}' twice. Keep one of them.");
             }
 
-            mounts.Add(prefix, new Mount(prefix, upstream, upstreamPrefix, configKey));
+            members.Add(member);
         }
 
-        return new MountMap(name, mounts.Values);
+        return members;
+    }
+
+    // Pass-through clients hold a token for one upstream's realm and scope; a request that fails over would carry it
+    // to another registry (never allowed) or fail there. Realms are only learnt from challenges at run time, so the
+    // start-up check is the conservative one: no pass-through member in a group.
+    private static void RefusePassthroughGroups(IEnumerable<MountMap> maps, IReadOnlyDictionary<string, UpstreamOptions> options)
+    {
+        foreach (var mount in maps.SelectMany(m => m.Mounts).Where(m => m.IsGroup))
+        {
+            if (mount.Members.FirstOrDefault(m => options.GetValueOrDefault(m.Upstream.Authority)?.Auth == UpstreamAuthMode.Passthrough) is { } member)
+            {
+                throw new CollageConfigException(mount.ConfigKey, $"the group includes the pass-through upstream '{member.Upstream.Authority}'. A client's token is for one registry and cannot follow a failover: mount a pass-through upstream on its own, or set its auth to \"gateway\".");
+            }
+        }
     }
 
     private static string NormalizeVhost(string configKey, string rawKey)

@@ -28,12 +28,20 @@ internal static class ReferrersIndex
 
     /// <summary>
     /// The descriptors of the index in <paramref name="body"/>, or false when it is not an image index (not JSON, no
-    /// <c>manifests</c> array). Entries that are not objects with a string <c>digest</c> are dropped.
+    /// <c>manifests</c> array, or a <c>mediaType</c> other than the OCI index's, such as a Docker manifest list, whose
+    /// entries are platform images, not referrers). Entries that are not objects with a string <c>digest</c> are dropped.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> body, out List<JsonObject> descriptors)
     {
         descriptors = [];
         if (Parse(body) is not JsonObject root || root["manifests"] is not JsonArray manifests)
+        {
+            return false;
+        }
+
+        // The index's mediaType is optional (image spec 1.1 says SHOULD); when present it must be the OCI index's.
+        if (root["mediaType"] is { } mediaType
+            && !(mediaType is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() == MediaType))
         {
             return false;
         }

@@ -9,7 +9,8 @@ namespace Collage.Transforms.Referrers;
 /// <summary>
 /// The referrers responder's GETs to an upstream: through the upstream's own client and handler chain (connection
 /// pool, token dance, redirect follower, 429 back-off, TLS trust), with the client's token on a pass-through mount
-/// when Collage issued it for that upstream, within the table's activity timeout, bodies capped like manifests.
+/// when Collage issued it for that upstream, silent for no longer than the table's activity timeout (for the headers
+/// and between body reads), bodies capped like manifests.
 /// </summary>
 internal sealed class ReferrersUpstream(UpstreamClientFactory clients)
 {
@@ -41,7 +42,7 @@ internal sealed class ReferrersUpstream(UpstreamClientFactory clients)
             var headers = response.Headers.NonValidated;
             return new UpstreamReply.Answered(
                 (int)response.StatusCode,
-                await BoundedContent.ReadAsync(response.Content, MaxBodyBytes, timeout.Token),
+                await BoundedContent.ReadAsync(response.Content, MaxBodyBytes, timeout, feature.Table.Http.ActivityTimeout),
                 response.Content.Headers.ContentType?.ToString(),
                 headers.TryGetValues("Link", out var link) ? link.ToString() : null,
                 headers.TryGetValues(ReferrersIndex.FiltersAppliedHeader, out var filters)

@@ -41,7 +41,11 @@ internal sealed class CachedCollage : IAsyncDisposable
     /// Starts Collage caching <paramref name="registry"/>; <paramref name="upstream"/> is its entry under
     /// <c>upstreams</c> (e.g. <c>new { cache = new { enabled = false } }</c>), null for none.
     /// </summary>
-    public static async Task<CachedCollage> StartAsync(FakeOciRegistry registry, object? upstream = null, string activityTimeout = "00:00:30", string maxSize = "64MiB")
+    public static Task<CachedCollage> StartAsync(FakeOciRegistry registry, object? upstream = null, string activityTimeout = "00:00:30", string maxSize = "64MiB") =>
+        StartAsync(registry.Authority, upstream, activityTimeout, maxSize);
+
+    /// <summary>Starts Collage caching the upstream registry at <paramref name="authority"/> (<c>127.0.0.1:port</c>).</summary>
+    public static async Task<CachedCollage> StartAsync(string authority, object? upstream = null, string activityTimeout = "00:00:30", string maxSize = "64MiB")
     {
         var folder = Directory.CreateTempSubdirectory("collage-cache-").FullName;
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -49,15 +53,15 @@ internal sealed class CachedCollage : IAsyncDisposable
         {
             ["mappings"] = new Dictionary<string, string>
             {
-                ["a"] = $"http://{registry.Authority}/team-a",
-                ["b"] = $"http://{registry.Authority}/team-b",
+                ["a"] = $"http://{authority}/team-a",
+                ["b"] = $"http://{authority}/team-b",
             },
             ["cache"] = new { path = folder, maxSize, tagTtl = TagTtl.ToString(), staleIfError = StaleIfError.ToString() },
             ["http"] = new { activityTimeout },
         };
         if (upstream is not null)
         {
-            config["upstreams"] = new Dictionary<string, object> { [registry.Authority] = upstream };
+            config["upstreams"] = new Dictionary<string, object> { [authority] = upstream };
         }
 
         var server = await CollageServer.StartAsync(config, services => services.AddSingleton<TimeProvider>(time));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Collage.Tests.Common;
 
 namespace Collage.Tests.Functional.Caching;
 
@@ -177,5 +178,35 @@ public sealed class ManifestTagTests
         }
 
         registry.Requests.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Get_SlowButMovingManifestLongerThanActivityTimeout_CachedWhole()
+    {
+        var manifest = FakeOciRegistry.ImageManifest(FakeOciRegistry.DigestOf([12]), FakeOciRegistry.DigestOf([13]));
+        await using var upstream = await LoopbackServer.StartAsync(async context =>
+        {
+            context.Response.ContentType = OciManifest;
+            context.Response.ContentLength = manifest.Length;
+            context.Response.Headers["Docker-Content-Digest"] = FakeOciRegistry.DigestOf(manifest);
+
+            // Six pieces 400 ms apart: 2.4 s in all, never silent for the 1 s activity timeout.
+            var piece = manifest.Length / 6;
+            for (var offset = 0; offset < manifest.Length; offset += piece)
+            {
+                await context.Response.Body.WriteAsync(manifest.AsMemory(offset, Math.Min(piece, manifest.Length - offset)));
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(400);
+            }
+        });
+        await using var collage = await CachedCollage.StartAsync(upstream.Authority, activityTimeout: "00:00:01");
+
+        var (response, body) = await collage.GetAsync("/v2/a/web/manifests/v1", OciManifest);
+
+        using (response)
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK, "the activity timeout bounds silence, not the whole transfer");
+            body.Should().Equal(manifest);
+        }
     }
 }

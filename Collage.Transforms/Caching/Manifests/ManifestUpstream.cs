@@ -36,7 +36,7 @@ internal sealed class ManifestUpstream(CacheUpstream upstream)
             var content = response.Content;
             if (status != 200)
             {
-                var error = method == HttpMethod.Head ? [] : await BoundedContent.ReadAsync(content, MaxErrorBytes, timeout.Token) ?? [];
+                var error = method == HttpMethod.Head ? [] : await BoundedContent.ReadAsync(content, MaxErrorBytes, timeout, feature.Table.Http.ActivityTimeout) ?? [];
                 return new ManifestFetch.Refused(status, error, response.Headers.RetryAfter?.ToString());
             }
 
@@ -48,7 +48,7 @@ internal sealed class ManifestUpstream(CacheUpstream upstream)
                 return announced is null ? new ManifestFetch.Mismatch() : new ManifestFetch.Found(announced, mediaType, null);
             }
 
-            var body = await BoundedContent.ReadAsync(content, MaxManifestBytes, timeout.Token);
+            var body = await BoundedContent.ReadAsync(content, MaxManifestBytes, timeout, feature.Table.Http.ActivityTimeout);
             if (body is null)
             {
                 return new ManifestFetch.TooLarge();

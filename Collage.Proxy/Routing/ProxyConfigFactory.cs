@@ -9,7 +9,7 @@ namespace Collage.Proxy.Routing;
 
 /// <summary>
 /// Generates YARP's routes and clusters from the mount table: one route for the repository endpoints and
-/// one cluster per upstream (so connections pool per upstream), with ids stable across reloads.
+/// one cluster per upstream (so connections pool per upstream) and one per upstream group and one per upstream group, with ids stable across reloads.
 /// </summary>
 internal static class ProxyConfigFactory
 {
@@ -37,6 +37,23 @@ internal static class ProxyConfigFactory
                     VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
                 },
             })
+            .Concat(table.Groups.Select(group => new ClusterConfig
+            {
+                // A group's requests go to GroupHandler, which sends them on to the members' own clients; the
+                // destination is the primary's and is rewritten per member.
+                ClusterId = group.GroupId,
+                Metadata = new Dictionary<string, string> { [UpstreamClientKey.MetadataKey] = UpstreamClientFactory.GroupClientKey },
+                Destinations = new Dictionary<string, DestinationConfig>
+                {
+                    ["upstream"] = new() { Address = group.Upstream.BaseUri.ToString() },
+                },
+                HttpRequest = new ForwarderRequestConfig
+                {
+                    ActivityTimeout = table.Http.ActivityTimeout,
+                    Version = HttpVersion.Version11,
+                    VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                },
+            }))
             .ToArray();
 
         var routes = new[]

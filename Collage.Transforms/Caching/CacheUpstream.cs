@@ -21,14 +21,14 @@ internal sealed class CacheUpstream(UpstreamClientFactory clients)
     {
         var resolution = feature.Resolved;
         var request = new HttpRequestMessage(method, new Uri(resolution.Upstream.BaseUri, feature.UpstreamPath));
-        new UpstreamCall(feature.ResolvedRequest.Kind, resolution.UpstreamName).On(request);
+        UpstreamCall.For(feature).On(request);
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (!string.IsNullOrEmpty(accept))
         {
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
 
-        var client = clients.GetClient(feature.Table, resolution.Upstream);
+        var client = clients.GetClient(feature);
         return SendAsync(client, request, cancellationToken);
     }
 
@@ -40,7 +40,6 @@ internal sealed class CacheUpstream(UpstreamClientFactory clients)
         }
     }
 
-    /// <summary>The key a repository's grants and tags are stored under: upstream authority and upstream name.</summary>
-    public static string RepositoryOf(RegistryRequestFeature feature) =>
-        $"{feature.Resolved.Upstream.Authority}/{feature.Resolved.UpstreamName}";
+    /// <summary>The key a repository's grants and tags are stored under: upstream authority and upstream name, or the group's namespace.</summary>
+    public static string RepositoryOf(RegistryRequestFeature feature) => feature.Resolved.CacheRepository;
 }

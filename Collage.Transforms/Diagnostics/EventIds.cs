@@ -79,4 +79,10 @@ internal static class EventIds
     public const int ReferrersTagNotAnIndex = 1402;
     public const int ReferrersDigestMismatch = 1403;
     public const int ReferrersUpstreamFailed = 1404;
+
+    // 1500s: Upstream groups (failover and the members' circuit breakers).
+    public const int GroupMemberOpened = 1501;
+    public const int GroupMemberHalfOpened = 1502;
+    public const int GroupMemberClosed = 1503;
+    public const int GroupFailedOver = 1504;
 }

@@ -43,6 +43,9 @@ internal sealed class MountTable
     /// <summary>Every distinct upstream, in a stable order.</summary>
     public IReadOnlyList<Upstream> Upstreams { get; }
 
+    /// <summary>Every mount that is an upstream group, in every map: each has its own YARP cluster.</summary>
+    public IReadOnlyList<Mount> Groups => field ??= [.. new[] { Global }.Concat(Vhosts.Values).SelectMany(m => m.Mounts).Where(m => m.IsGroup)];
+
     /// <summary>Per-upstream settings by <see cref="Upstream.Authority"/>.</summary>
     public IReadOnlyDictionary<string, UpstreamOptions> UpstreamOptions { get; }
 

@@ -28,7 +28,7 @@ internal sealed class ReferrersUpstream(UpstreamClientFactory clients)
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(feature.Table.Http.ActivityTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(resolution.Upstream.BaseUri, pathAndQuery));
-        new UpstreamCall(kind, resolution.UpstreamName).On(request);
+        UpstreamCall.For(feature, kind).On(request);
         request.Headers.TryAddWithoutValidation("Accept", accept);
         if (context.Request.Headers.UserAgent.ToString() is { Length: > 0 } userAgent)
         {
@@ -38,7 +38,7 @@ internal sealed class ReferrersUpstream(UpstreamClientFactory clients)
         PassthroughAuthorization.Forward(context, feature, request);
         try
         {
-            using var response = await clients.GetClient(feature.Table, resolution.Upstream).SendAsync(request, timeout.Token);
+            using var response = await clients.GetClient(feature).SendAsync(request, timeout.Token);
             var headers = response.Headers.NonValidated;
             return new UpstreamReply.Answered(
                 (int)response.StatusCode,

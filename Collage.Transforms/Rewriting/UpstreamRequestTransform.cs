@@ -21,7 +21,7 @@ internal sealed class UpstreamRequestTransform : RequestTransform
         context.Path = new PathString(feature.UpstreamPath);
 
         // The front door's decision, carried to the handler chain: the latency handler's kind, the token handler's scope.
-        new UpstreamCall(feature.ResolvedRequest.Kind, feature.Resolved.UpstreamName).On(context.ProxyRequest);
+        UpstreamCall.For(feature).On(context.ProxyRequest);
 
         // ns is Collage's selector, not a question for the upstream: it named the registry the client wanted,
         // which Collage has already turned into a mount, an upstream and an upstream name. The upstream is that

@@ -22,6 +22,25 @@ internal sealed record UpstreamCall(RegistryRequestKind Kind, string? Repository
     private static readonly HttpRequestOptionsKey<UpstreamCall> Key = new("Collage.UpstreamCall");
 
     /// <summary>
+    /// For a request to an upstream group, its route: the members it may go to and where the answer came from. Null
+    /// for a plain mount.
+    /// </summary>
+    public Groups.GroupRoute? Group { get; init; }
+
+    /// <summary>
+    /// The call of a request for <paramref name="feature"/>'s repository (<paramref name="kind"/> defaults to the
+    /// request's own endpoint), in the current member's names, with the group's route when the mount is a group.
+    /// </summary>
+    public static UpstreamCall For(RegistryRequestFeature feature, RegistryRequestKind? kind = null)
+    {
+        var resolution = feature.Resolved;
+        return new UpstreamCall(kind ?? feature.ResolvedRequest.Kind, resolution.UpstreamName)
+        {
+            Group = resolution.Mount.IsGroup ? new Groups.GroupRoute(feature) : null,
+        };
+    }
+
+    /// <summary>
     /// The token scope a read of this endpoint needs (distribution token spec, "Requesting a Token"; resource scope
     /// grammar in the scope spec): <c>repository:NAME:pull</c>, <c>registry:catalog:*</c>, or null where only the
     /// upstream's challenge can tell (<c>/v2/</c>).

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Collage.Transforms.Configuration;
+using Collage.Transforms.Groups;
+using Collage.Transforms.Registry;
 using Collage.Transforms.Mounts;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -13,13 +15,25 @@ namespace Collage.Transforms.Upstreams;
 /// are built by <see cref="Prepare"/> before a table goes live, so a bad CA file rejects the table (at start-up or
 /// on reload) instead of failing requests.
 /// </summary>
-internal sealed class UpstreamClientFactory(
-    MountTableProvider tables,
-    UpstreamHandlerChain chain,
-    ILogger<UpstreamCertificateValidator> tlsLogger) : IForwarderHttpClientFactory, IDisposable
+internal sealed class UpstreamClientFactory : IForwarderHttpClientFactory, IDisposable
 {
+    /// <summary>The client key of every group's cluster: the one <see cref="GroupHandler"/>.</summary>
+    public const string GroupClientKey = "group";
+
     private readonly ConcurrentDictionary<string, HttpMessageInvoker> _clients = new(StringComparer.Ordinal);
     private readonly object _prepareLock = new();
+    private readonly MountTableProvider _tables;
+    private readonly UpstreamHandlerChain _chain;
+    private readonly ILogger<UpstreamCertificateValidator> _tlsLogger;
+    private readonly HttpMessageInvoker _groups;
+
+    public UpstreamClientFactory(MountTableProvider tables, UpstreamHandlerChain chain, MemberHealth health, GroupLog groupLog, ILogger<UpstreamCertificateValidator> tlsLogger)
+    {
+        _tables = tables;
+        _chain = chain;
+        _tlsLogger = tlsLogger;
+        _groups = new HttpMessageInvoker(new GroupHandler(this, health, groupLog), disposeHandler: true);
+    }
 
     /// <summary>
     /// Builds the clients <paramref name="table"/> needs and drops those no table in force needs any more
@@ -30,7 +44,7 @@ internal sealed class UpstreamClientFactory(
         lock (_prepareLock)
         {
             var keep = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var current in (MountTable[])[tables.Current, table])
+            foreach (var current in (MountTable[])[_tables.Current, table])
             {
                 foreach (var upstream in current.Upstreams)
                 {
@@ -64,9 +78,17 @@ internal sealed class UpstreamClientFactory(
     /// <inheritdoc />
     /// <remarks>The cluster's metadata names the client <see cref="Prepare"/> built for it.</remarks>
     public HttpMessageInvoker CreateClient(ForwarderHttpClientContext context) =>
-        context.NewMetadata?.TryGetValue(UpstreamClientKey.MetadataKey, out var key) == true && _clients.TryGetValue(key, out var client)
-            ? client
+        context.NewMetadata?.TryGetValue(UpstreamClientKey.MetadataKey, out var key) != true ? throw new InvalidOperationException($"No client was prepared for cluster '{context.ClusterId}'.")
+            : key == GroupClientKey ? _groups
+            : _clients.TryGetValue(key!, out var client) ? client
             : throw new InvalidOperationException($"No client was prepared for cluster '{context.ClusterId}'.");
+
+    /// <summary>
+    /// The client for <paramref name="feature"/>'s repository: its upstream's, or for a group the one that fails over
+    /// between the members' clients.
+    /// </summary>
+    public HttpMessageInvoker GetClient(RegistryRequestFeature feature) =>
+        feature.Resolved.Mount.IsGroup ? _groups : GetClient(feature.Table, feature.Resolved.Upstream);
 
     /// <summary>
     /// The client of <paramref name="upstream"/> under <paramref name="table"/>: the table the request (or the probe
@@ -83,14 +105,16 @@ internal sealed class UpstreamClientFactory(
         {
             client.Dispose();
         }
+
+        _groups.Dispose();
     }
 
     private HttpMessageInvoker Build(MountTable table, Upstream upstream, UpstreamOptions options)
     {
-        var sockets = UpstreamSockets.Create(table.Http, upstream.Authority, options, tlsLogger);
+        var sockets = UpstreamSockets.Create(table.Http, upstream.Authority, options, _tlsLogger);
         try
         {
-            return new HttpMessageInvoker(chain.Build(upstream, options, sockets, table.DockerConfig, table.Http), disposeHandler: true);
+            return new HttpMessageInvoker(_chain.Build(upstream, options, sockets, table.DockerConfig, table.Http), disposeHandler: true);
         }
         catch
         {

@@ -1,10 +1,12 @@
 using Collage.Transforms.Authentication;
 using Collage.Transforms.Credentials;
 using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Groups;
 using Collage.Transforms.RateLimits;
 using Collage.Transforms.Redirects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Collage.Transforms.Upstreams;
 
@@ -30,6 +32,8 @@ internal static class UpstreamServiceCollectionExtensions
         services.TryAddSingleton(sp => new TokenCache(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new UpstreamBackoff(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<UpstreamHandlerChain>();
+        services.TryAddSingleton(sp => new GroupLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Collage.Groups")));
+        services.TryAddSingleton<MemberHealth>();
         return services;
     }
 }

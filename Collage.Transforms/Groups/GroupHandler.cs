@@ -1,0 +1,137 @@
+using Collage.Transforms.Mounts;
+using Collage.Transforms.Upstreams;
+using Polly.CircuitBreaker;
+
+namespace Collage.Transforms.Groups;
+
+/// <summary>
+/// The client of every upstream group: sends a request to the group's members in order, each through its own
+/// client and handler chain (its own token dance, so a token never reaches another member) and its circuit breaker,
+/// and returns the first answer. A member that does not answer (refused, reset, no headers within
+/// <c>http.responseHeaderTimeout</c> while a later member exists) or fails (5xx, 429) passes the request on, as does
+/// one that lacks the content (404), so the group serves the union of its members. Reads only, so sending again is
+/// safe; the caller's token is the one overall deadline. The client sees a member's failure only when every member
+/// failed, and then the last one's.
+/// </summary>
+internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth health, GroupLog log) : HttpMessageHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var call = UpstreamCall.Of(request);
+        var route = call?.Group ?? throw new InvalidOperationException("A group request carries its route.");
+        var table = route.Feature.Table;
+        var prefix = $"/v2/{call.Repository}/";
+        var path = request.RequestUri!.AbsolutePath;
+        var rest = path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : null;
+        var candidates = rest is null ? [route.Feature.Resolved] : route.Candidates(rest.Contains('/') ? rest[(rest.LastIndexOf('/') + 1)..] : null);
+
+        MemberAttempt? missing = null, failed = null;
+        Exception? error = null;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var member = candidates[i];
+            var hasNext = i < candidates.Count - 1;
+            var breaker = health.For(table, member.Upstream);
+            if (breaker.IsOpen)
+            {
+                continue;
+            }
+
+            var attempt = member.UpstreamName == call.Repository && member.Upstream.BaseUri.Authority == request.RequestUri.Authority
+                ? request
+                : Clone(request, call, route, member, rest!);
+            HttpResponseMessage response;
+            try
+            {
+                response = await breaker.SendAsync(token => SendOnceAsync(table, member, attempt, hasNext, token), cancellationToken);
+            }
+            catch (BrokenCircuitException)
+            {
+                // Half-open with its one probe in flight, or opened by a concurrent request: skipped like an open one.
+                continue;
+            }
+            catch (Exception ex) when (MemberOutcome.IsNoAnswer(ex))
+            {
+                error = ex;
+                log.FailedOver(route.Mount.GroupId, member.Upstream.Authority, hasNext ? candidates[i + 1].Upstream.Authority : "-", ex.GetType().Name);
+                continue;
+            }
+
+            var status = (int)response.StatusCode;
+            if (MemberOutcome.IsFailureStatus(status))
+            {
+                Replace(ref failed, new MemberAttempt(member, response));
+                log.FailedOver(route.Mount.GroupId, member.Upstream.Authority, hasNext ? candidates[i + 1].Upstream.Authority : "-", $"status {status}");
+                continue;
+            }
+
+            if (status == 404 && hasNext)
+            {
+                // Not on this member: the union may have it on the next.
+                Replace(ref missing, new MemberAttempt(member, response));
+                continue;
+            }
+
+            missing?.Response.Dispose();
+            failed?.Response.Dispose();
+            route.Answered(member);
+            return response;
+        }
+
+        // No member answered with the content: "not there" beats "failed" (an answer about the content), a member's
+        // failure beats no answer at all.
+        if ((missing ?? failed) is { } last)
+        {
+            (missing is null ? null : failed)?.Response.Dispose();
+            route.Answered(last.Member);
+            return last.Response;
+        }
+
+        throw error ?? new HttpRequestException(HttpRequestError.ConnectionError, "Every member of the group is skipped by its circuit breaker.");
+    }
+
+    // A member that has members after it gets the response-header timeout, so one that accepts connections and never
+    // answers costs that long once; the last member is bounded by the caller's deadline only.
+    private async Task<HttpResponseMessage> SendOnceAsync(MountTable table, MountResolution member, HttpRequestMessage attempt, bool hasNext, CancellationToken cancellationToken)
+    {
+        var client = clients.GetClient(table, member.Upstream);
+        if (!hasNext)
+        {
+            return await client.SendAsync(attempt, cancellationToken);
+        }
+
+        using var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        headers.CancelAfter(table.Http.ResponseHeaderTimeout);
+        try
+        {
+            return await client.SendAsync(attempt, headers.Token);
+        }
+        catch (OperationCanceledException ex) when (headers.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException("The member sent no response headers within the response-header timeout.", ex);
+        }
+    }
+
+    // The same request for another member: its base URI and repository name, the same allow-listed headers, never an
+    // Authorization (each member's own chain adds its own credentials).
+    private static HttpRequestMessage Clone(HttpRequestMessage request, UpstreamCall call, GroupRoute route, MountResolution member, string rest)
+    {
+        var uri = new Uri(member.Upstream.BaseUri, $"/v2/{member.UpstreamName}/{rest}{request.RequestUri!.Query}");
+        var clone = new HttpRequestMessage(request.Method, uri) { Version = request.Version, VersionPolicy = request.VersionPolicy };
+        foreach (var header in request.Headers)
+        {
+            if (!string.Equals(header.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        return (call with { Repository = member.UpstreamName, Group = route }).On(clone);
+    }
+
+    private static void Replace(ref MemberAttempt? slot, MemberAttempt attempt)
+    {
+        slot?.Response.Dispose();
+        slot = attempt;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Collage.Transforms.Diagnostics;
+using Collage.Transforms.Mounts;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace Collage.Transforms.Groups;
+
+/// <summary>
+/// One circuit breaker per group member's upstream (Polly v8's: closed, open for the break duration, then half-open
+/// with one probe request), shared by every group that has the upstream: a registry that is down is down for all of
+/// them. A request to a member goes through its breaker; an open breaker makes the group skip the member at once.
+/// </summary>
+internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetrics metrics)
+{
+    private readonly ConcurrentDictionary<string, MemberBreaker> _breakers = new(StringComparer.Ordinal);
+    private int _observing;
+
+    /// <summary>The breaker of <paramref name="upstream"/> under <paramref name="table"/>'s break duration.</summary>
+    public MemberBreaker For(MountTable table, Upstream upstream)
+    {
+        if (Interlocked.Exchange(ref _observing, 1) == 0)
+        {
+            metrics.Meter.CreateObservableGauge(
+                "collage.upstream.breaker.state",
+                () => _breakers.Values.Select(b => new System.Diagnostics.Metrics.Measurement<int>((int)b.State, new KeyValuePair<string, object?>(MetricTags.Upstream, b.Authority))),
+                unit: "{state}",
+                description: "The circuit breaker of each upstream that is a group member: 0 closed, 1 open, 2 half-open (one probe allowed), 3 isolated.");
+        }
+
+        var key = $"{upstream.Id}|{table.Http.BreakDuration.Ticks}";
+        return _breakers.TryGetValue(key, out var breaker)
+            ? breaker
+            : _breakers.GetOrAdd(key, _ => Build(upstream, table.Http.BreakDuration));
+    }
+
+    /// <summary>Every breaker's upstream and state, for <c>/readyz</c>.</summary>
+    public IReadOnlyList<(string Upstream, CircuitState State)> States() =>
+        _breakers.Values.GroupBy(b => b.Authority).Select(g => (g.Key, g.Last().State)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+
+    private MemberBreaker Build(Upstream upstream, TimeSpan breakDuration)
+    {
+        var state = new CircuitBreakerStateProvider();
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                // Polly decides on a failure ratio over at least two calls within the sampling window; a member that
+                // gave no answer at all is counted twice (MemberBreaker.SendAsync), so one timeout or refused
+                // connection opens it, while a single 5xx or 429 among answers does not.
+                FailureRatio = 0.5,
+                MinimumThroughput = 2,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = breakDuration,
+                StateProvider = state,
+                ShouldHandle = static args => ValueTask.FromResult(MemberOutcome.IsFailure(args.Outcome)),
+                OnOpened = args =>
+                {
+                    log.Opened(upstream.Authority, breakDuration, MemberOutcome.Describe(args.Outcome));
+                    return default;
+                },
+                OnHalfOpened = _ =>
+                {
+                    log.HalfOpened(upstream.Authority);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    log.Closed(upstream.Authority);
+                    return default;
+                },
+            })
+            .Build();
+        return new MemberBreaker(upstream.Authority, pipeline, state);
+    }
+}

@@ -156,6 +156,24 @@ internal sealed class UpstreamResponseTransform(ILogger logger) : ResponseTransf
         return true;
     }
 
+    /// <summary>
+    /// The start of an upstream's error body, to learn its code; null when it cannot be read. The status alone still
+    /// decides the answer then: distribution 2.8's 416, for one, announces the blob's length and sends a short text, a
+    /// body that ends before its Content-Length, which is no reason to turn the registry's answer into a 502. (A 416's
+    /// body is never read: its message is Collage's own.)
+    /// </summary>
+    private static async Task<byte[]?> ReadErrorBodyAsync(HttpContent content, CancellationToken aborted)
+    {
+        try
+        {
+            return await BoundedContent.ReadAsync(content, MaxErrorBodyBytes, aborted);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            return null;
+        }
+    }
+
     // An unparsable Content-Length, or several that disagree (RFC 9110 section 8.6), without chunked framing.
     private static bool HasInvalidFraming(HttpResponseMessage upstreamResponse) =>
         upstreamResponse.Headers.TransferEncodingChunked != true
@@ -191,9 +209,9 @@ internal sealed class UpstreamResponseTransform(ILogger logger) : ResponseTransf
     private static async ValueTask WriteErrorAsync(ResponseTransformContext context, RegistryRequestFeature feature, int status)
     {
         var upstreamResponse = context.ProxyResponse!;
-        var body = HttpMethods.IsHead(context.HttpContext.Request.Method)
+        var body = HttpMethods.IsHead(context.HttpContext.Request.Method) || status == StatusCodes.Status416RangeNotSatisfiable
             ? null
-            : await BoundedContent.ReadAsync(upstreamResponse.Content, MaxErrorBodyBytes, context.HttpContext.RequestAborted);
+            : await ReadErrorBodyAsync(upstreamResponse.Content, context.HttpContext.RequestAborted);
         var error = UpstreamErrorMapper.Map(status, feature.ResolvedRequest, body);
         if (status == StatusCodes.Status416RangeNotSatisfiable && upstreamResponse.Content.Headers.ContentRange is { } range)
         {

@@ -1,7 +1,6 @@
 using System.Net;
 using Collage.Tests.Common;
 using Collage.Tests.Functional.Caching;
-using Collage.Tests.Functional.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace Collage.Tests.Functional.Spec;
@@ -86,24 +85,16 @@ public sealed class ManifestAnswerHeadersTests
                 await context.Response.Body.WriteAsync(Manifest);
             }
         });
-        var folder = Directory.CreateTempSubdirectory("collage-cache-").FullName;
-        try
-        {
-            var mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" };
-            await using var collage = await CollageServer.StartAsync(cached ? new { mappings, cache = new { path = folder } } : new { mappings });
-            var path = $"/v2/apps/web/manifests/{(byDigest ? Digest : "v1")}";
+        await using var collage = await SpecCollage.StartAsync(upstream.Authority, cached);
+        var path = $"/v2/apps/web/manifests/{(byDigest ? Digest : "v1")}";
 
-            for (var round = 0; round < 2; round++)
+        for (var round = 0; round < 2; round++)
+        {
+            var (response, _) = await collage.SendAsync(method, path, OciManifest);
+            using (response)
             {
-                using var request = new HttpRequestMessage(new HttpMethod(method), path);
-                request.Headers.TryAddWithoutValidation("Accept", OciManifest);
-                using var response = await collage.Client.SendAsync(request);
                 AssertHeaders(response, await response.Content.ReadAsByteArrayAsync(), method);
             }
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -20,7 +20,7 @@ internal static class CollageConfigReader
     [
         "Mappings", "Vhosts", "Upstreams", nameof(CollageOptions.Http), "Health",
         nameof(CollageOptions.PublicUrl), nameof(CollageOptions.TrustedProxies), nameof(CollageOptions.DockerConfig),
-        CacheConfigReader.SectionKey,
+        CacheConfigReader.SectionKey, AccessConfigReader.SectionKey,
     ];
     private static readonly string[] VhostKeys = ["Mappings"];
     private static readonly string[] UpstreamKeys =
@@ -57,6 +57,7 @@ internal static class CollageConfigReader
             TrustedProxies = AuthConfigReader.ReadTrustedProxies(section),
             DockerConfig = section[nameof(CollageOptions.DockerConfig)] is { Length: > 0 } dockerConfig ? dockerConfig : null,
             Cache = cache,
+            Access = AccessConfigReader.Read(section),
         };
     }
 

@@ -1,3 +1,4 @@
+using Collage.Transforms.Access;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Mirroring;
 using Collage.Transforms.Registry;
@@ -7,7 +8,8 @@ namespace Collage.Proxy.Endpoints;
 
 /// <summary>
 /// <c>GET /v2/_catalog</c>: the repositories visible from the request's host, merged across its mounts,
-/// paged locally with <c>n</c>, <c>last</c> and a <c>Link</c> to the next page.
+/// only those the caller may pull and see listed when access control is on, paged locally with <c>n</c>, <c>last</c>
+/// and a <c>Link</c> to the next page.
 /// </summary>
 internal static class CatalogEndpoint
 {
@@ -15,7 +17,15 @@ internal static class CatalogEndpoint
     {
         // The front door chose the map and parsed the page (and refused an invalid n).
         var feature = context.Features.GetRequiredFeature<RegistryRequestFeature>();
-        var names = await aggregator.ListAsync(feature.Table, feature.Map, context.RequestAborted);
+        IEnumerable<string> names = await aggregator.ListAsync(feature.Table, feature.Map, context.RequestAborted);
+        if (feature.Table.Access is { } policy)
+        {
+            // Only what the caller may pull and see listed; the page is cut after filtering, so pages stay full.
+            var identity = feature.Identity ?? AccessIdentity.Anonymous;
+            const AccessAction Listed = AccessAction.Pull | AccessAction.Catalog;
+            names = names.Where(name => (policy.Grants(identity, feature.Map.Name, name) & Listed) == Listed);
+        }
+
         var (entries, more) = feature.Page.Apply(names);
         if (more)
         {

@@ -1,3 +1,4 @@
+using Collage.Transforms.Access;
 using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Mirroring;
 using Collage.Transforms.Mounts;
@@ -10,10 +11,11 @@ namespace Collage.Proxy.FrontDoor;
 /// <summary>
 /// The front door of <c>/v2/</c>, where every decision about a request is made, once: the mount table in force
 /// (read once per request), the mount map (Host or containerd's <c>ns</c>), the read-only guard, the spec's grammar
-/// judged on the raw target, the page of a listing, and the mount a repository name resolves to. The decisions go
+/// judged on the raw target, the page of a listing, who the client is and what it may pull, and the mount a repository
+/// name resolves to. The decisions go
 /// on the request as a <see cref="RegistryRequestFeature"/>; nothing after this parses or chooses them again.
 /// </summary>
-internal sealed partial class FrontDoorMiddleware(RequestDelegate next, MountTableProvider tables, ILogger<FrontDoorMiddleware> logger)
+internal sealed partial class FrontDoorMiddleware(RequestDelegate next, MountTableProvider tables, AccessGate access, ILogger<FrontDoorMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -78,6 +80,12 @@ internal sealed partial class FrontDoorMiddleware(RequestDelegate next, MountTab
             }
 
             feature.Page = page;
+        }
+
+        // Before the mount is looked up: an unmounted name and a forbidden one get the same answer.
+        if (table.Access is { } policy && access.Refuse(context, feature, request, policy) is { } refusal)
+        {
+            return refusal;
         }
 
         if (request.Kind is RegistryRequestKind.Base or RegistryRequestKind.Catalog)

@@ -2,6 +2,7 @@ using Collage.Proxy.Configuration;
 using Collage.Proxy.Health;
 using Collage.Proxy.Observability;
 using Collage.Proxy.Routing;
+using Collage.Transforms.Access;
 using Collage.Transforms.Caching;
 using Collage.Transforms.Catalog;
 using Collage.Transforms.Configuration;
@@ -49,5 +50,7 @@ internal static class CollageServices
         services.AddUpstreamCredentials();
         services.AddPullThroughCache();
         services.AddReferrers();
+        services.AddSingleton<ClientLogin>();
+        services.AddSingleton<AccessGate>();
     }
 }

@@ -13,8 +13,8 @@ internal static partial class AccessLog
     public const string Category = "Collage.AccessLog";
 
     [LoggerMessage(EventIds.AccessLogRequest, LogLevel.Information,
-        "{Method} {Host}{Path} {StatusCode} {Bytes} bytes {DurationMs:0.###} ms kind={Kind} name={Name} upstream={Upstream} vhost={Vhost} cache={Cache}",
+        "{Method} {Host}{Path} {StatusCode} {Bytes} bytes {DurationMs:0.###} ms kind={Kind} name={Name} upstream={Upstream} vhost={Vhost} cache={Cache} user={User}",
         EventName = "Request")]
     public static partial void Request(
-        ILogger logger, string method, string host, string path, int statusCode, long bytes, double durationMs, string kind, string name, string upstream, string vhost, string cache);
+        ILogger logger, string method, string host, string path, int statusCode, long bytes, double durationMs, string kind, string name, string upstream, string vhost, string cache, string user);
 }

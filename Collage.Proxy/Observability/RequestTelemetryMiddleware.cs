@@ -93,6 +93,7 @@ internal sealed class RequestTelemetryMiddleware(
             name,
             upstream ?? None,
             vhost,
-            feature?.CacheOutcome is { } outcome ? CacheOutcomeNames.Lower(outcome) : None);
+            feature?.CacheOutcome is { } outcome ? CacheOutcomeNames.Lower(outcome) : None,
+            feature?.Identity?.User ?? None);
     }
 }

@@ -50,4 +50,7 @@ public sealed record CollageOptions
 
     /// <summary>The pull-through cache (<c>Collage:Cache</c>). Default: none, so every request streams from its upstream.</summary>
     public CacheOptions? Cache { get; init; }
+
+    /// <summary>Client access control (<c>Collage:Access</c>). Default: none, so every client pulls every mount.</summary>
+    public AccessOptions? Access { get; init; }
 }

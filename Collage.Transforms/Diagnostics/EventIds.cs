@@ -85,4 +85,8 @@ internal static class EventIds
     public const int GroupMemberHalfOpened = 1502;
     public const int GroupMemberClosed = 1503;
     public const int GroupFailedOver = 1504;
+
+    // 1600s: Client access control.
+    public const int HtpasswdLoaded = 1601;
+    public const int HtpasswdRefused = 1602;
 }

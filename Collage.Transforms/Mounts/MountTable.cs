@@ -58,6 +58,9 @@ internal sealed class MountTable
     /// <summary>The configured docker <c>config.json</c> (<c>dockerConfig</c>), or null for the default location.</summary>
     public string? DockerConfig { get; init; }
 
+    /// <summary>Client access control, or null when every client may pull every mount.</summary>
+    public Access.AccessPolicy? Access { get; init; }
+
     /// <summary>The pull-through cache section (<c>cache</c>), or null when there is no cache.</summary>
     public CacheOptions? Cache { get; init; }
 

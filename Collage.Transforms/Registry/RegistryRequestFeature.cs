@@ -32,6 +32,9 @@ internal sealed class RegistryRequestFeature(MountTable table, MountMap map, str
     /// <summary>Where the repository lives upstream; null for requests that name none or name an unmounted one.</summary>
     public MountResolution? Resolution { get; set; }
 
+    /// <summary>Who the client is, when access control is on (null without it).</summary>
+    public Access.AccessIdentity? Identity { get; set; }
+
     /// <summary>How the pull-through cache answered, or null when it did not (no cache, or streamed past it).</summary>
     public Caching.CacheOutcome? CacheOutcome { get; set; }
 

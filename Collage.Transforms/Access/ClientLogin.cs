@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Transforms.Access;
+
+/// <summary>
+/// Checks a client's HTTP Basic credentials (RFC 7617) against the htpasswd users. A bcrypt check costs milliseconds by
+/// design, and clients send Basic on every request, so a verified login is remembered for a minute under a keyed hash
+/// of the credentials (never the password itself), until the file changes. Failed logins are throttled per client
+/// address and per user name with ASP.NET Core's rate limiters: past the limit a login is refused without a bcrypt
+/// check, so guessing is slow and cannot spend the CPU.
+/// </summary>
+internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : IDisposable
+{
+    private static readonly TimeSpan Remembered = TimeSpan.FromMinutes(1);
+    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+
+    private readonly ConcurrentDictionary<string, HtpasswdUsers> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string User, int Version, long Until)> _verified = new(StringComparer.Ordinal);
+    private PartitionedRateLimiter<string>? _failures;
+    private (int Attempts, TimeSpan Window) _limits;
+
+    /// <summary>Who <paramref name="context"/>'s credentials name, under <paramref name="policy"/>.</summary>
+    public (LoginOutcome Outcome, AccessIdentity Identity) Login(HttpContext context, AccessPolicy policy)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            return (LoginOutcome.Anonymous, AccessIdentity.Anonymous);
+        }
+
+        if (!TryReadBasic(header, out var user, out var password) || policy.Options.Htpasswd is not { } path)
+        {
+            return (LoginOutcome.Refused, AccessIdentity.Anonymous);
+        }
+
+        var users = _files.GetOrAdd(path, p => new HtpasswdUsers(p, time, loggers.CreateLogger("Collage.Access")));
+        var key = Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{path}\n{user}\n{password}")));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_verified.TryGetValue(key, out var known) && known.Until > now && known.Version == users.Version)
+        {
+            return (LoginOutcome.User, policy.IdentityOf(known.User));
+        }
+
+        var failures = Failures(policy);
+        var address = $"address:{context.Connection.RemoteIpAddress}";
+        var name = $"user:{user}";
+        if (failures.GetStatistics(address)?.CurrentAvailablePermits == 0 || failures.GetStatistics(name)?.CurrentAvailablePermits == 0)
+        {
+            return (LoginOutcome.Throttled, AccessIdentity.Anonymous);
+        }
+
+        if (!users.Verify(user, password))
+        {
+            failures.AttemptAcquire(address).Dispose();
+            failures.AttemptAcquire(name).Dispose();
+            return (LoginOutcome.Refused, AccessIdentity.Anonymous);
+        }
+
+        _verified[key] = (user, users.Version, now + (long)Remembered.TotalMilliseconds);
+        return (LoginOutcome.User, policy.IdentityOf(user));
+    }
+
+    /// <summary>How long a throttled client should wait, for <c>Retry-After</c>.</summary>
+    public static int RetryAfterSeconds(AccessPolicy policy) => Math.Max(1, (int)Math.Ceiling(policy.Options.LoginWindow.TotalSeconds));
+
+    public void Dispose() => _failures?.Dispose();
+
+    private PartitionedRateLimiter<string> Failures(AccessPolicy policy)
+    {
+        var limits = (policy.Options.LoginAttempts, policy.Options.LoginWindow);
+        if (_failures is { } current && _limits == limits)
+        {
+            return current;
+        }
+
+        lock (_files)
+        {
+            if (_failures is null || _limits != limits)
+            {
+                _limits = limits;
+                _failures = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.LoginAttempts,
+                    Window = limits.LoginWindow,
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            }
+
+            return _failures;
+        }
+    }
+
+    private static bool TryReadBasic(string header, out string user, out string password)
+    {
+        user = password = string.Empty;
+        if (!AuthenticationHeaderValue.TryParse(header, out var value)
+            || !string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+            || value.Parameter is not { Length: > 0 and <= 4096 } encoded)
+        {
+            return false;
+        }
+
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = text.IndexOf(':');
+            if (colon <= 0)
+            {
+                return false;
+            }
+
+            (user, password) = (text[..colon], text[(colon + 1)..]);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

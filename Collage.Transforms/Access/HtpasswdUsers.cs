@@ -1,0 +1,110 @@
+using Collage.Transforms.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Collage.Transforms.Access;
+
+/// <summary>
+/// The users of an htpasswd file of bcrypt hashes (<c>htpasswd -B</c> writes <c>$2y$</c>): looked at again at most once
+/// a second and re-read when its time or size changed; a file that does not parse is refused whole (logged) and the
+/// last good one kept, so a broken edit never locks everyone out. Passwords are checked by bcrypt itself, whose
+/// comparison takes the same time wherever the first difference is.
+/// </summary>
+internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILogger logger)
+{
+    // A user that does not exist costs a bcrypt check too, so timing does not tell names apart (cost 5, htpasswd's).
+    private static readonly string DummyHash = BCrypt.Net.BCrypt.HashPassword("collage", 5);
+
+    private readonly object _lock = new();
+    private volatile IReadOnlyDictionary<string, string> _hashes = new Dictionary<string, string>();
+    private (DateTime Written, long Length) _seen;
+    private long _checkedAt = long.MinValue;
+
+    /// <summary>Which reading of the file is in force; a changed file changes it, so cached logins end.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>Whether <paramref name="password"/> is <paramref name="user"/>'s.</summary>
+    public bool Verify(string user, string password)
+    {
+        Refresh();
+        if (!_hashes.TryGetValue(user, out var hash))
+        {
+            BCrypt.Net.BCrypt.Verify(password, DummyHash);
+            return false;
+        }
+
+        try
+        {
+            return BCrypt.Net.BCrypt.Verify(password, hash);
+        }
+        catch (BCrypt.Net.SaltParseException)
+        {
+            return false;
+        }
+    }
+
+    private void Refresh()
+    {
+        var now = time.GetTimestamp();
+        if (time.GetElapsedTime(Interlocked.Read(ref _checkedAt), now) < TimeSpan.FromSeconds(1) && _checkedAt != long.MinValue)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            Interlocked.Exchange(ref _checkedAt, now);
+            var file = new FileInfo(path);
+            var seen = file.Exists ? (file.LastWriteTimeUtc, file.Length) : (DateTime.MinValue, -1L);
+            if (seen == _seen)
+            {
+                return;
+            }
+
+            _seen = seen;
+            try
+            {
+                _hashes = Parse(File.ReadAllLines(path));
+                Version++;
+                LogLoaded(logger, path, _hashes.Count);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            {
+                LogRefused(logger, path, ex is FormatException ? ex.Message : ex.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>The users of an htpasswd file's lines; throws <see cref="FormatException"/> for a line that is not bcrypt.</summary>
+    internal static Dictionary<string, string> Parse(IEnumerable<string> lines)
+    {
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var number = 0;
+        foreach (var raw in lines)
+        {
+            number++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var colon = line.IndexOf(':');
+            var hash = colon > 0 ? line[(colon + 1)..] : string.Empty;
+            if (!(hash.StartsWith("$2y$", StringComparison.Ordinal) || hash.StartsWith("$2a$", StringComparison.Ordinal) || hash.StartsWith("$2b$", StringComparison.Ordinal)))
+            {
+                // Line numbers only: the line holds a hash, which is never logged.
+                throw new FormatException($"line {number} is not 'user:bcrypt-hash' (write the file with htpasswd -B)");
+            }
+
+            hashes[line[..colon]] = hash;
+        }
+
+        return hashes;
+    }
+
+    [LoggerMessage(EventId = EventIds.HtpasswdLoaded, Level = LogLevel.Information, Message = "Access control: {Users} users read from {Path}")]
+    private static partial void LogLoaded(ILogger logger, string path, int users);
+
+    [LoggerMessage(EventId = EventIds.HtpasswdRefused, Level = LogLevel.Warning, Message = "Access control: {Path} was not read ({Reason}); the last good users stay in force")]
+    private static partial void LogRefused(ILogger logger, string path, string reason);
+}

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Collage.Transforms.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -42,7 +43,11 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
         }
     }
 
-    private void Refresh()
+    /// <summary>
+    /// Looks at the file again when a second has passed since the last look, and re-reads it when it changed (then
+    /// <see cref="Version"/> moves on). Cheap: callers that remember logins call it before trusting one.
+    /// </summary>
+    public void Refresh()
     {
         var now = time.GetTimestamp();
         if (time.GetElapsedTime(Interlocked.Read(ref _checkedAt), now) < TimeSpan.FromSeconds(1) && _checkedAt != long.MinValue)
@@ -90,8 +95,9 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
 
             var colon = line.IndexOf(':');
             var hash = colon > 0 ? line[(colon + 1)..] : string.Empty;
-            if (!(hash.StartsWith("$2y$", StringComparison.Ordinal) || hash.StartsWith("$2a$", StringComparison.Ordinal) || hash.StartsWith("$2b$", StringComparison.Ordinal)))
+            if (!BcryptHash().IsMatch(hash))
             {
+                // A whole hash or none: a cut one ($2y$05$abc) would throw inside the bcrypt library at login.
                 // Line numbers only: the line holds a hash, which is never logged.
                 throw new FormatException($"line {number} is not 'user:bcrypt-hash' (write the file with htpasswd -B)");
             }
@@ -101,6 +107,10 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
 
         return hashes;
     }
+
+    // The modular crypt form of bcrypt: $2a$, $2b$ or $2y$, a two-digit cost, then 22 characters of salt and 31 of hash.
+    [GeneratedRegex(@"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex BcryptHash();
 
     [LoggerMessage(EventId = EventIds.HtpasswdLoaded, Level = LogLevel.Information, Message = "Access control: {Users} users read from {Path}")]
     private static partial void LogLoaded(ILogger logger, string path, int users);

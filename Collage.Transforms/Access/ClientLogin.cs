@@ -42,6 +42,9 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
         var users = _files.GetOrAdd(path, p => new HtpasswdUsers(p, time, loggers.CreateLogger("Collage.Access")));
         var key = Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{path}\n{user}\n{password}")));
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        // A remembered login holds only while the file it was checked against is the one in force.
+        users.Refresh();
         if (_verified.TryGetValue(key, out var known) && known.Until > now && known.Version == users.Version)
         {
             return (LoginOutcome.User, policy.IdentityOf(known.User));

@@ -39,6 +39,13 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
             return (LoginOutcome.Refused, AccessIdentity.Anonymous);
         }
 
+        if (user.Length == 0 && password.Length == 0)
+        {
+            // "Basic Og==", an empty user and password: what containers/image sends after a Basic challenge when it
+            // has no credentials. No one logs in with it (no htpasswd user has an empty name), so it is anonymous.
+            return (LoginOutcome.Anonymous, AccessIdentity.Anonymous);
+        }
+
         var users = _files.GetOrAdd(path, p => new HtpasswdUsers(p, time, loggers.CreateLogger("Collage.Access")));
         var key = Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{path}\n{user}\n{password}")));
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -114,7 +121,7 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
         {
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
             var colon = text.IndexOf(':');
-            if (colon <= 0)
+            if (colon < 0 || (colon == 0 && text.Length > 1))
             {
                 return false;
             }

@@ -82,6 +82,20 @@ public sealed class ClientLoginTests : IDisposable
     }
 
     [Fact]
+    public void Login_EmptyUserAndPassword_Anonymous_NotThrottled()
+    {
+        // containers/image sends "Basic Og==" after a Basic challenge when it has no credentials.
+        for (var i = 0; i < 5; i++)
+        {
+            var (outcome, identity) = _login.Login(Request("Basic Og=="), _policy);
+            outcome.Should().Be(LoginOutcome.Anonymous);
+            identity.IsAnonymous.Should().BeTrue();
+        }
+
+        _login.Login(Request(Basic("alice:wonderland")), _policy).Outcome.Should().Be(LoginOutcome.User, "no failed login was counted");
+    }
+
+    [Fact]
     public void Login_SchemeInAnyCase_Accepted()
     {
         var header = "bASIC " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:wonderland"));

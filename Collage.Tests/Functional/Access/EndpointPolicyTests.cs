@@ -149,6 +149,34 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
         (await _collage.Client.StatusAsync("/v2/", credentials, HttpMethod.Head)).Should().Be(expected);
     }
 
+    [Fact]
+    public async Task Base_AnonymousWhileSomethingIsPublic_200WithTheChallenge()
+    {
+        // containers/image sends credentials only when the /v2/ ping carried a challenge, 200 or 401.
+        using var anonymous = await _collage.Client.SendAsync(Request("/v2/", null));
+        using var user = await _collage.Client.SendAsync(Request("/v2/", "bob:builder"));
+
+        anonymous.StatusCode.Should().Be(HttpStatusCode.OK);
+        anonymous.Headers.WwwAuthenticate.ToString().Should().Be("Basic realm=\"Collage\", charset=\"UTF-8\"");
+        user.StatusCode.Should().Be(HttpStatusCode.OK);
+        user.Headers.WwwAuthenticate.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("/v2/public/a/manifests/v1", HttpStatusCode.OK)]
+    [InlineData("/v2/internal/b/manifests/v1", HttpStatusCode.Unauthorized)]
+    [InlineData("/v2/_catalog", HttpStatusCode.OK)]
+    public async Task EmptyBasicCredentials_AreAnonymous(string path, HttpStatusCode expected)
+    {
+        // "Basic Og==" (":"): what containers/image sends after the challenge when it has no credentials.
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Authorization", "Basic Og==");
+
+        using var response = await _collage.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(expected);
+    }
+
     private static string[] Names(HttpResponseMessage response) =>
         [.. response.Headers.Select(h => h.Key).Concat(response.Content.Headers.Select(h => h.Key)).Where(n => n != "Date").Order(StringComparer.OrdinalIgnoreCase)];
 }

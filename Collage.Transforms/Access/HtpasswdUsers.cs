@@ -12,10 +12,12 @@ namespace Collage.Transforms.Access;
 /// </summary>
 internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILogger logger)
 {
-    // A user that does not exist costs a bcrypt check too, so timing does not tell names apart (cost 5, htpasswd's).
-    private static readonly string DummyHash = BCrypt.Net.BCrypt.HashPassword("collage", 5);
+    // A user that does not exist costs a bcrypt check too, so timing does not tell names apart: at the cost most of
+    // the file's hashes have (htpasswd -B writes 5; -C 12 makes a check some fifty times longer).
+    private static readonly string DefaultDummyHash = BCrypt.Net.BCrypt.HashPassword("collage", 5);
 
     private readonly object _lock = new();
+    private volatile string _dummyHash = DefaultDummyHash;
     private volatile IReadOnlyDictionary<string, string> _hashes = new Dictionary<string, string>();
     private (DateTime Written, long Length) _seen;
     private long _checkedAt = long.MinValue;
@@ -23,13 +25,16 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
     /// <summary>Which reading of the file is in force; a changed file changes it, so cached logins end.</summary>
     public int Version { get; private set; }
 
+    /// <summary>The bcrypt cost an unknown user's check is made at.</summary>
+    internal int DummyCost => Cost(_dummyHash);
+
     /// <summary>Whether <paramref name="password"/> is <paramref name="user"/>'s.</summary>
     public bool Verify(string user, string password)
     {
         Refresh();
         if (!_hashes.TryGetValue(user, out var hash))
         {
-            BCrypt.Net.BCrypt.Verify(password, DummyHash);
+            BCrypt.Net.BCrypt.Verify(password, _dummyHash);
             return false;
         }
 
@@ -68,7 +73,14 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
             _seen = seen;
             try
             {
-                _hashes = Parse(File.ReadAllLines(path));
+                var hashes = Parse(File.ReadAllLines(path));
+                var cost = hashes.Count == 0 ? DummyCost : hashes.Values.GroupBy(Cost).MaxBy(g => g.Count())!.Key;
+                if (cost != DummyCost)
+                {
+                    _dummyHash = BCrypt.Net.BCrypt.HashPassword("collage", cost);
+                }
+
+                _hashes = hashes;
                 Version++;
                 LogLoaded(logger, path, _hashes.Count);
             }
@@ -107,6 +119,9 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
 
         return hashes;
     }
+
+    // $2y$NN$...: the cost is the two digits after the prefix (Parse checked the form).
+    private static int Cost(string hash) => int.Parse(hash.AsSpan(4, 2), System.Globalization.CultureInfo.InvariantCulture);
 
     // The modular crypt form of bcrypt: $2a$, $2b$ or $2y$, a two-digit cost, then 22 characters of salt and 31 of hash.
     [GeneratedRegex(@"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}\z", RegexOptions.CultureInvariant)]

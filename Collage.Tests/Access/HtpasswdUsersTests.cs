@@ -119,6 +119,24 @@ public sealed class HtpasswdUsersTests : IDisposable
     }
 
     [Fact]
+    public void Verify_UnknownUser_CheckedAtTheFilesCost()
+    {
+        // Timing must not tell an unknown name from a known one with a wrong password.
+        var cost10 = BCrypt.Net.BCrypt.HashPassword("x", 10);
+        File.WriteAllText(FilePath, $"alice:{cost10}\nbob:{BCrypt.Net.BCrypt.HashPassword("y", 10)}\ncarol:{BobHash}\n");
+        var users = new HtpasswdUsers(FilePath, _time, _logger);
+        users.DummyCost.Should().Be(5, "htpasswd -B's default before the file is read");
+
+        users.Verify("mallory", "x").Should().BeFalse();
+
+        users.DummyCost.Should().Be(10, "most of the file's hashes are cost 10");
+        File.WriteAllText(FilePath, $"carol:{BobHash}\n");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        users.Verify("mallory", "x").Should().BeFalse();
+        users.DummyCost.Should().Be(4);
+    }
+
+    [Fact]
     public void Verify_CutBcryptHash_FileRefusedNotThrownAtLogin()
     {
         File.WriteAllText(FilePath, $"bob:{BobHash}\nalice:$2y$05$short\n");

@@ -4,16 +4,46 @@ using Polly.CircuitBreaker;
 namespace Collage.Transforms.Groups;
 
 /// <summary>One group member's circuit breaker and the way a request goes through it.</summary>
-internal sealed class MemberBreaker(string authority, ResiliencePipeline<HttpResponseMessage> pipeline, CircuitBreakerStateProvider state)
+internal sealed class MemberBreaker(string authority, TimeProvider time)
 {
+    private ResiliencePipeline<HttpResponseMessage> _pipeline = null!;
+    private CircuitBreakerStateProvider _state = null!;
+    private long _openUntilTicks;
+
     /// <summary>The upstream's <c>host[:port]</c>.</summary>
     public string Authority { get; } = authority;
 
     /// <summary>The breaker's state now.</summary>
-    public CircuitState State => state.CircuitState;
+    public CircuitState State => _state.CircuitState;
 
-    /// <summary>Whether the member is skipped without a request (open, or half-open with its one probe in flight).</summary>
-    public bool IsOpen => state.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>
+    /// Whether the member is skipped without a request: isolated, or open and within its break duration. Polly moves
+    /// an open breaker to half-open only when a call reaches it after the break duration, so once that is over the
+    /// next request must go through the pipeline (it becomes the one probe; a request that finds the probe in flight
+    /// gets a <see cref="BrokenCircuitException"/> and skips the member).
+    /// </summary>
+    public bool IsOpen => _state.CircuitState switch
+    {
+        CircuitState.Isolated => true,
+        CircuitState.Open => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _openUntilTicks),
+        _ => false,
+    };
+
+    /// <summary>Gives the breaker its pipeline and state (built after it, since the pipeline's callbacks call it).</summary>
+    public MemberBreaker Attach(ResiliencePipeline<HttpResponseMessage> pipeline, CircuitBreakerStateProvider state)
+    {
+        _pipeline = pipeline;
+        _state = state;
+        return this;
+    }
+
+    /// <summary>Called when the breaker opens: the member is skipped for <paramref name="breakDuration"/> from now.</summary>
+    public void Opened(TimeSpan breakDuration)
+    {
+        var now = time.GetUtcNow();
+        var until = breakDuration >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + breakDuration;
+        Interlocked.Exchange(ref _openUntilTicks, until.UtcTicks);
+    }
 
     /// <summary>
     /// Sends through the breaker. Throws <see cref="BrokenCircuitException"/> when the breaker lets no request through;
@@ -23,14 +53,14 @@ internal sealed class MemberBreaker(string authority, ResiliencePipeline<HttpRes
     {
         try
         {
-            return await pipeline.ExecuteAsync(static async (send, token) => await send(token), send, cancellationToken);
+            return await _pipeline.ExecuteAsync(static async (send, token) => await send(token), send, cancellationToken);
         }
         catch (Exception ex) when (MemberOutcome.IsNoAnswer(ex))
         {
             // No answer at all weighs double (see MemberHealth): one more failure for the breaker's ratio.
             try
             {
-                await pipeline.ExecuteAsync(static (ex, _) => ValueTask.FromException<HttpResponseMessage>(ex), ex, CancellationToken.None);
+                await _pipeline.ExecuteAsync(static (ex, _) => ValueTask.FromException<HttpResponseMessage>(ex), ex, CancellationToken.None);
             }
             catch (Exception)
             {

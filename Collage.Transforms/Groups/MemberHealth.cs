@@ -41,6 +41,7 @@ internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetri
     private MemberBreaker Build(Upstream upstream, TimeSpan breakDuration)
     {
         var state = new CircuitBreakerStateProvider();
+        var breaker = new MemberBreaker(upstream.Authority, time);
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -55,6 +56,7 @@ internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetri
                 ShouldHandle = static args => ValueTask.FromResult(MemberOutcome.IsFailure(args.Outcome)),
                 OnOpened = args =>
                 {
+                    breaker.Opened(args.BreakDuration);
                     log.Opened(upstream.Authority, breakDuration, MemberOutcome.Describe(args.Outcome));
                     return default;
                 },
@@ -70,6 +72,6 @@ internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetri
                 },
             })
             .Build();
-        return new MemberBreaker(upstream.Authority, pipeline, state);
+        return breaker.Attach(pipeline, state);
     }
 }

@@ -57,7 +57,7 @@ internal sealed class GroupGateway : IAsyncDisposable
         using var response = await _process.Client.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var digest = response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : null;
-        return new GatewayAnswer(response.StatusCode, body, digest, stopwatch.Elapsed);
+        return new GatewayAnswer(response.StatusCode, body, digest, response.Headers.RetryAfter?.ToString(), stopwatch.Elapsed);
     }
 
     /// <summary>

@@ -18,17 +18,10 @@ internal sealed class HangingMember : IAsyncDisposable
     /// <summary>Every request that reached it, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _server.Requests;
 
-    /// <summary>Requests in progress, held without an answer.</summary>
-    public int Held => Volatile.Read(ref _held);
-
-    private int _held;
-
     public static async Task<HangingMember> StartAsync()
     {
-        HangingMember? member = null;
         var server = await LoopbackServer.StartAsync(async context =>
         {
-            Interlocked.Increment(ref member!._held);
             try
             {
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
@@ -37,13 +30,8 @@ internal sealed class HangingMember : IAsyncDisposable
             {
                 // The client gave up: that is the only way a request here ends.
             }
-            finally
-            {
-                Interlocked.Decrement(ref member._held);
-            }
         });
-        member = new HangingMember(server);
-        return member;
+        return new HangingMember(server);
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();

@@ -75,11 +75,6 @@ internal sealed class GroupTagLister(UpstreamClientFactory clients, MemberHealth
     {
         var table = feature.Table;
         var breaker = health.For(table, member.Upstream);
-        if (breaker.IsOpen)
-        {
-            return new MemberTags.Failed(0, TimedOut: false, null);
-        }
-
         var tags = new List<string>();
         var path = $"/v2/{member.UpstreamName}/tags/list";
         for (var pages = 0; pages < MaxPages && path is not null; pages++)

@@ -33,19 +33,17 @@ public sealed class MemberHealthTests : IDisposable
     }
 
     [Fact]
-    public async Task IsOpen_NoAnswer_OpenForTheBreakDurationThenTheNextRequestIsTheProbe()
+    public async Task SendAsync_NoAnswer_SkippedForTheBreakDurationThenTheNextRequestIsTheProbe()
     {
         await FailAsync();
         _breaker.State.Should().Be(CircuitState.Open, "a member that gave no answer opens its breaker at once");
-        _breaker.IsOpen.Should().BeTrue();
 
         _time.Advance(BreakDuration - TimeSpan.FromSeconds(1));
-        _breaker.IsOpen.Should().BeTrue("the break duration is not over");
+        await SkippedAsync("the break duration is not over");
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        _breaker.IsOpen.Should().BeFalse("once the break duration is over the next request must reach Polly, which makes it the probe");
         using var response = await _breaker.SendAsync(_ => AnswerAsync(HttpStatusCode.OK), CancellationToken.None);
-        _calls.Should().Be(2, "the probe reached the member");
+        _calls.Should().Be(2, "once the break duration is over the next request is the probe, and it reached the member");
         _breaker.State.Should().Be(CircuitState.Closed, "the probe was answered");
     }
 
@@ -73,9 +71,11 @@ public sealed class MemberHealthTests : IDisposable
         held.SetException(new HttpRequestException("refused", null, null));
         var failed = () => probe;
         await failed.Should().ThrowAsync<HttpRequestException>();
-        _breaker.IsOpen.Should().BeTrue("a failed probe opens the breaker for another break duration");
+        _breaker.State.Should().Be(CircuitState.Open, "a failed probe opens the breaker for another break duration");
+        await SkippedAsync("the failed probe opened the breaker again");
         _time.Advance(BreakDuration);
-        _breaker.IsOpen.Should().BeFalse();
+        using var response = await _breaker.SendAsync(_ => AnswerAsync(HttpStatusCode.OK), CancellationToken.None);
+        _calls.Should().Be(3, "the next break duration over, the next probe");
     }
 
     public void Dispose() => _services.Dispose();
@@ -88,6 +88,14 @@ public sealed class MemberHealthTests : IDisposable
             return Task.FromException<HttpResponseMessage>(new HttpRequestException("refused", null, null));
         }, CancellationToken.None);
         await send.Should().ThrowAsync<HttpRequestException>();
+    }
+
+    private async Task SkippedAsync(string because)
+    {
+        var calls = _calls;
+        var send = () => _breaker.SendAsync(_ => AnswerAsync(HttpStatusCode.OK), CancellationToken.None);
+        await send.Should().ThrowAsync<BrokenCircuitException>(because);
+        _calls.Should().Be(calls, "an open breaker skips its member without a call: {0}", because);
     }
 
     private Task<HttpResponseMessage> AnswerAsync(HttpStatusCode status)

@@ -72,6 +72,14 @@ internal sealed class GroupGateway : IAsyncDisposable
         return line is null ? null : (int)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>What <c>/readyz</c> says of <paramref name="upstream"/>'s breaker (closed, open, half-open), or null.</summary>
+    public async Task<string?> ReadyzBreakerAsync(string upstream)
+    {
+        using var response = await _process.Client.GetAsync("/readyz");
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.TryGetProperty("breakers", out var breakers) && breakers.TryGetProperty(upstream, out var state) ? state.GetString() : null;
+    }
+
     /// <summary>A registries.conf that lets podman pull from this Collage over plain HTTP.</summary>
     public async Task<string> WriteRegistriesConfAsync()
     {

@@ -63,6 +63,7 @@ public sealed class GroupHangingMemberTests(GroupMembersFixture members, ITestOu
         _hanging.Requests.Should().ContainSingle().Which.Path.Should().Be("/v2/team/app/manifests/v1");
         _collage.LogText.Should().Contain($"Group member {_hanging.Authority} failed (no response headers within the response-header timeout)");
         (await _collage.BreakerStateAsync(_hanging.Authority)).Should().Be(1, "the breaker is open");
+        (await _collage.ReadyzBreakerAsync(_hanging.Authority)).Should().Be("open", "/readyz lists the member's breaker");
 
         // A whole pull by tag and one by digest while the breaker is open: not one request reaches the hanging member.
         await CopyAndCheckAsync($"{_collage.HostPort}/slow/app:v1", "open-tag");

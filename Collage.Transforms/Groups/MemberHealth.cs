@@ -40,8 +40,8 @@ internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetri
 
     // Two Polly breakers, because the two kinds of failure call for different sensitivity. No answer at all (refused,
     // reset, no headers in time) opens at once: a member that hangs would otherwise cost every request the
-    // response-header timeout until a ratio built up. An error answer (5xx, 429) opens when it is half of at least
-    // two calls in 30 s: one 503 from a busy registry is no reason to skip it.
+    // response-header timeout until a ratio built up. An error answer (5xx) opens when it is half of at least two calls
+    // in 30 s: one 503 from a busy registry is no reason to skip it. A 429 is the rate-limit back-off's (MemberOutcome).
     private MemberBreaker Build(Upstream upstream, TimeSpan breakDuration)
     {
         var noAnswer = new CircuitBreakerStateProvider();

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Collage.Transforms.Groups;
+using Collage.Transforms.Mounts;
+using Polly.CircuitBreaker;
 
 namespace Collage.Proxy.Health;
 
@@ -20,10 +23,13 @@ internal static class HealthEndpoints
     }
 
     /// <summary>
-    /// 200 when the config is loaded (it was validated at start-up) and, with probes on, the last round found
-    /// every upstream up; 503 before the first round, while any upstream is down, and while shutting down.
+    /// 200 when the config is loaded (it was validated at start-up) and, with probes on, the last round found every
+    /// mount served: its upstream up, or for a group at least one member up (then <c>degraded</c> while another is
+    /// down); 503 before the first round, while a mount has no member up, and while shutting down. Group members'
+    /// circuit breakers are listed under <c>breakers</c>.
     /// </summary>
-    public static async Task HandleReadinessAsync(HttpContext context, HealthOptions options, UpstreamHealth health, IHostApplicationLifetime lifetime)
+    public static async Task HandleReadinessAsync(
+        HttpContext context, HealthOptions options, UpstreamHealth health, MountTableProvider tables, MemberHealth members, IHostApplicationLifetime lifetime)
     {
         var results = health.Last;
         string status;
@@ -43,8 +49,10 @@ internal static class HealthEndpoints
         }
         else
         {
-            ready = results.All(r => r.IsUp);
-            status = ready ? "ready" : "upstream down";
+            var up = results.Where(r => r.IsUp).Select(r => r.Upstream).ToHashSet(StringComparer.Ordinal);
+            var mounts = new[] { tables.Current.Global }.Concat(tables.Current.Vhosts.Values).SelectMany(m => m.Mounts).ToList();
+            ready = mounts.All(m => m.Members.Any(member => up.Contains(member.Upstream.Authority)));
+            status = !ready ? "upstream down" : results.All(r => r.IsUp) ? "ready" : "degraded";
         }
 
         using var buffer = new MemoryStream();
@@ -63,6 +71,17 @@ internal static class HealthEndpoints
                 json.WriteEndObject();
             }
 
+            if (members.States() is { Count: > 0 } breakers)
+            {
+                json.WriteStartObject("breakers");
+                foreach (var (upstream, state) in breakers)
+                {
+                    json.WriteString(upstream, Describe(state));
+                }
+
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 
@@ -75,4 +94,12 @@ internal static class HealthEndpoints
             await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
         }
     }
+
+    private static string Describe(CircuitState state) => state switch
+    {
+        CircuitState.Closed => "closed",
+        CircuitState.Open => "open",
+        CircuitState.HalfOpen => "half-open",
+        _ => "isolated",
+    };
 }

@@ -1,6 +1,7 @@
 using Collage.Proxy.Caching;
 using Collage.Proxy.Endpoints;
 using Collage.Proxy.FrontDoor;
+using Collage.Proxy.Groups;
 using Collage.Proxy.Observability;
 using Collage.Proxy.Referrers;
 using Collage.Proxy.Routing;
@@ -19,10 +20,12 @@ namespace Collage.Proxy.Hosting;
 ///        PullThroughCacheMiddleware   blobs, manifests, tag lists, referrers of cached upstreams: answered from the
 ///                                     cache or fetched once for every client; the rest goes on unchanged
 ///        ReferrersMiddleware          referrers: the upstream's API, or its emulation from the referrers tag
+///        GroupTagsMiddleware          tags/list of an upstream group: the members' lists merged and paged
 ///        ForwarderErrorMiddleware     a failed forward becomes a 502/504 OCI error
 ///        -> UpstreamSelectionMiddleware   the resolved upstream's cluster
 ///        -> YARP forwarder            with the registry request/response transforms
-///        -> upstream handler chain    latency -> token -> redirect -> sockets (TLS trust)
+///        -> GroupHandler              for an upstream group: the members in order, each through its breaker
+///        -> upstream handler chain    rate limit -> latency -> token -> redirect -> sockets (TLS trust)
 /// </code>
 /// </summary>
 internal static class CollagePipeline
@@ -38,6 +41,7 @@ internal static class CollagePipeline
         {
             proxy.UseMiddleware<PullThroughCacheMiddleware>();
             proxy.UseMiddleware<ReferrersMiddleware>();
+            proxy.UseMiddleware<GroupTagsMiddleware>();
             proxy.UseMiddleware<ForwarderErrorMiddleware>();
             proxy.UseMiddleware<UpstreamSelectionMiddleware>();
         });

@@ -34,7 +34,7 @@ public sealed class ErrorAnswerTests
     [InlineData("/v2/apps//web/manifests/v1", HttpStatusCode.BadRequest, "NAME_INVALID")]
     [InlineData("/v2/apps/web/blobs/sha256:abc", HttpStatusCode.BadRequest, "DIGEST_INVALID")]
     [InlineData("/v2/apps/web/whatever/v1", HttpStatusCode.NotFound, "UNSUPPORTED")]
-    [InlineData("/v2/apps/web/tags/list?n=abc", HttpStatusCode.BadRequest, "PAGINATION_NUMBER_INVALID")]
+    [InlineData("/v2/apps/web/tags/list?n=abc", HttpStatusCode.BadRequest, "UNSUPPORTED")]
     public async Task Get_BadOrUnmountedName_AnswersOciErrorWithoutContactingUpstream(string path, HttpStatusCode status, string code)
     {
         await using var upstream = await LoopbackServer.StartAsync(_ => Task.CompletedTask);

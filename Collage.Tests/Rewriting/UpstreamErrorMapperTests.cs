@@ -30,7 +30,6 @@ public sealed class UpstreamErrorMapperTests
     [InlineData("DENIED", 403)]
     [InlineData("UNSUPPORTED", 405)]
     [InlineData("TOOMANYREQUESTS", 429)]
-    [InlineData("PAGINATION_NUMBER_INVALID", 400)]
     public void Map_SpecCode_IsKeptWithOwnMessage(string code, int status)
     {
         var error = UpstreamErrorMapper.Map(status, Manifest, Body(code));
@@ -39,6 +38,15 @@ public sealed class UpstreamErrorMapperTests
         error.Code.Should().Be(code);
         error.Name.Should().Be("etcd");
         error.Message.Should().NotContain("secret").And.NotContain("internal.lan").And.NotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public void Map_DistributionsPaginationCode_IsTheSpecsUnsupported()
+    {
+        var error = UpstreamErrorMapper.Map(400, Request(RegistryRequestKind.Tags), Body("PAGINATION_NUMBER_INVALID"));
+
+        error.StatusCode.Should().Be(400);
+        error.Code.Should().Be("UNSUPPORTED", "the spec's codes are a closed list and distribution's own is not on it");
     }
 
     [Theory]

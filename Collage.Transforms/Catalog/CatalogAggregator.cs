@@ -21,7 +21,8 @@ internal sealed partial class CatalogAggregator(UpstreamClientFactory clients, I
     /// <summary>The sorted local repository names visible through <paramref name="map"/> of <paramref name="table"/>.</summary>
     public async Task<IReadOnlyList<string>> ListAsync(MountTable table, MountMap map, CancellationToken cancellationToken)
     {
-        var upstreams = map.Mounts.Select(m => m.Upstream).DistinctBy(u => u.Id).ToArray();
+        // Every member of every group too: a group serves the union of its members, its catalog included.
+        var upstreams = map.Mounts.SelectMany(m => m.Members).Select(m => m.Upstream).DistinctBy(u => u.Id).ToArray();
         var catalogs = await Task.WhenAll(upstreams.Select(u => FetchAsync(table, u, cancellationToken)));
 
         var names = new SortedSet<string>(StringComparer.Ordinal);

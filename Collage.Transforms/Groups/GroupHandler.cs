@@ -32,11 +32,6 @@ internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth h
             var member = candidates[i];
             var hasNext = i < candidates.Count - 1;
             var breaker = health.For(table, member.Upstream);
-            if (breaker.IsOpen)
-            {
-                continue;
-            }
-
             var attempt = member.UpstreamName == call.Repository && member.Upstream.BaseUri.Authority == request.RequestUri.Authority
                 ? request
                 : Clone(request, call, route, member, rest!);
@@ -47,7 +42,7 @@ internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth h
             }
             catch (BrokenCircuitException)
             {
-                // Half-open with its one probe in flight, or opened by a concurrent request: skipped like an open one.
+                // Open (Polly answers without calling the member), or half-open with its one probe in flight: skipped.
                 continue;
             }
             catch (Exception ex) when (MemberOutcome.IsNoAnswer(ex))

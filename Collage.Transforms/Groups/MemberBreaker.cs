@@ -3,34 +3,51 @@ using Polly.CircuitBreaker;
 
 namespace Collage.Transforms.Groups;
 
-/// <summary>One group member's circuit breaker and the way a request goes through it.</summary>
-internal sealed class MemberBreaker(string authority, ResiliencePipeline<HttpResponseMessage> pipeline, CircuitBreakerStateProvider state)
+/// <summary>
+/// One group member's circuit breakers (one for no answer, one for error answers; see <see cref="MemberHealth"/>) and
+/// the way a request goes through them.
+/// </summary>
+internal sealed class MemberBreaker(
+    string authority,
+    ResiliencePipeline<HttpResponseMessage> noAnswer,
+    CircuitBreakerStateProvider noAnswerState,
+    ResiliencePipeline<HttpResponseMessage> errors,
+    CircuitBreakerStateProvider errorsState)
 {
     /// <summary>The upstream's <c>host[:port]</c>.</summary>
     public string Authority { get; } = authority;
 
-    /// <summary>The breaker's state now.</summary>
-    public CircuitState State => state.CircuitState;
-
-    /// <summary>Whether the member is skipped without a request (open, or half-open with its one probe in flight).</summary>
-    public bool IsOpen => state.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>
+    /// The member's state: open when either breaker is, half-open while either probes, else closed. Polly moves an open
+    /// breaker to half-open when a request comes after the break duration, so "open" lasts until the next request.
+    /// </summary>
+    public CircuitState State => (noAnswerState.CircuitState, errorsState.CircuitState) switch
+    {
+        (CircuitState.Open or CircuitState.Isolated, _) or (_, CircuitState.Open or CircuitState.Isolated) => CircuitState.Open,
+        (CircuitState.HalfOpen, _) or (_, CircuitState.HalfOpen) => CircuitState.HalfOpen,
+        _ => CircuitState.Closed,
+    };
 
     /// <summary>
-    /// Sends through the breaker. Throws <see cref="BrokenCircuitException"/> when the breaker lets no request through;
-    /// otherwise the answer, or the exception the attempt ended with, after the breaker counted it.
+    /// Sends through both breakers. Throws <see cref="BrokenCircuitException"/> when one lets no request through
+    /// (open, or half-open with its probe in flight); otherwise the answer, or the exception the attempt ended with.
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
         try
         {
-            return await pipeline.ExecuteAsync(static async (send, token) => await send(token), send, cancellationToken);
+            return await noAnswer.ExecuteAsync(
+                static async (state, token) => await state.errors.ExecuteAsync(static async (send, token) => await send(token), state.send, token),
+                (errors, send),
+                cancellationToken);
         }
         catch (Exception ex) when (MemberOutcome.IsNoAnswer(ex))
         {
-            // No answer at all weighs double (see MemberHealth): one more failure for the breaker's ratio.
+            // Polly judges only after two calls in its window: the first failure of an idle member is counted once
+            // more, so that one request without an answer opens the breaker whenever it happens.
             try
             {
-                await pipeline.ExecuteAsync(static (ex, _) => ValueTask.FromException<HttpResponseMessage>(ex), ex, CancellationToken.None);
+                await noAnswer.ExecuteAsync(static (ex, _) => ValueTask.FromException<HttpResponseMessage>(ex), ex, CancellationToken.None);
             }
             catch (Exception)
             {

@@ -38,21 +38,34 @@ internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetri
     public IReadOnlyList<(string Upstream, CircuitState State)> States() =>
         _breakers.Values.GroupBy(b => b.Authority).Select(g => (g.Key, g.Last().State)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
 
+    // Two Polly breakers, because the two kinds of failure call for different sensitivity. No answer at all (refused,
+    // reset, no headers in time) opens at once: a member that hangs would otherwise cost every request the
+    // response-header timeout until a ratio built up. An error answer (5xx, 429) opens when it is half of at least
+    // two calls in 30 s: one 503 from a busy registry is no reason to skip it.
     private MemberBreaker Build(Upstream upstream, TimeSpan breakDuration)
     {
-        var state = new CircuitBreakerStateProvider();
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+        var noAnswer = new CircuitBreakerStateProvider();
+        var errors = new CircuitBreakerStateProvider();
+        return new MemberBreaker(
+            upstream.Authority,
+            Pipeline(upstream, breakDuration, noAnswer, MemberOutcome.IsNoAnswer, failureRatio: 0.01),
+            noAnswer,
+            Pipeline(upstream, breakDuration, errors, static outcome => MemberOutcome.IsErrorAnswer(outcome), failureRatio: 0.5),
+            errors);
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> Pipeline(
+        Upstream upstream, TimeSpan breakDuration, CircuitBreakerStateProvider state, Func<Outcome<HttpResponseMessage>, bool> isFailure, double failureRatio) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
-                // Polly decides on a failure ratio over at least two calls within the sampling window; a member that
-                // gave no answer at all is counted twice (MemberBreaker.SendAsync), so one timeout or refused
-                // connection opens it, while a single 5xx or 429 among answers does not.
-                FailureRatio = 0.5,
+                // Polly needs at least two calls in the window before it judges; see MemberBreaker for the first call.
+                FailureRatio = failureRatio,
                 MinimumThroughput = 2,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = breakDuration,
                 StateProvider = state,
-                ShouldHandle = static args => ValueTask.FromResult(MemberOutcome.IsFailure(args.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult(isFailure(args.Outcome)),
                 OnOpened = args =>
                 {
                     log.Opened(upstream.Authority, breakDuration, MemberOutcome.Describe(args.Outcome));
@@ -70,6 +83,4 @@ internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetri
                 },
             })
             .Build();
-        return new MemberBreaker(upstream.Authority, pipeline, state);
-    }
 }

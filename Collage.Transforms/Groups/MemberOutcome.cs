@@ -9,9 +9,11 @@ namespace Collage.Transforms.Groups;
 /// </summary>
 internal static class MemberOutcome
 {
-    /// <summary>Whether the attempt failed as far as the member's health is concerned.</summary>
-    public static bool IsFailure(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is { } ex ? IsNoAnswer(ex) : IsFailureStatus((int)outcome.Result!.StatusCode);
+    /// <summary>Whether the attempt ended without an answer (refused, reset, TLS failure, no headers in time).</summary>
+    public static bool IsNoAnswer(Outcome<HttpResponseMessage> outcome) => outcome.Exception is { } ex && IsNoAnswer(ex);
+
+    /// <summary>Whether the member answered with the registry failing (5xx, 429).</summary>
+    public static bool IsErrorAnswer(Outcome<HttpResponseMessage> outcome) => outcome.Exception is null && IsFailureStatus((int)outcome.Result!.StatusCode);
 
     /// <summary>Whether a status is the registry failing: 5xx or 429 (the stale-if-error rule's statuses as well).</summary>
     public static bool IsFailureStatus(int status) => Caching.CachePolicy.IsUpstreamFailure(status);

@@ -31,8 +31,13 @@ internal static class OciErrors
     public static OciError UnknownEndpoint() =>
         new(StatusCodes.Status404NotFound, "UNSUPPORTED", "the requested endpoint is not part of the registry API");
 
+    /// <summary>
+    /// An <c>n</c> or <c>last</c> that no page can answer. Distribution says <c>PAGINATION_NUMBER_INVALID</c>, but the spec's
+    /// codes are a closed list (distribution spec 1.1, "Error Codes": the code MUST be one of them) with no code for a
+    /// bad query parameter: <c>UNSUPPORTED</c>, which distribution describes as "an invalid set of parameters".
+    /// </summary>
     public static OciError PaginationInvalid() =>
-        new(StatusCodes.Status400BadRequest, "PAGINATION_NUMBER_INVALID", "invalid number of results requested");
+        new(StatusCodes.Status400BadRequest, "UNSUPPORTED", "invalid pagination: n must be a non-negative integer and last a tag or repository name");
 
     public static OciError UpstreamUnreachable() =>
         new(StatusCodes.Status502BadGateway, "UNAVAILABLE", "the upstream registry could not be reached");

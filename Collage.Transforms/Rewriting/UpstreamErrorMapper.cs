@@ -6,7 +6,8 @@ namespace Collage.Transforms.Rewriting;
 
 /// <summary>
 /// Replaces an upstream's error answer with Collage's own OCI error body: the upstream's code is kept
-/// when it is one of the spec's, the message is always Collage's, so no upstream name, URL or
+/// when it is one of the spec's (or the legacy <c>TAG_INVALID</c> the spec says clients may meet; distribution's own
+/// <c>PAGINATION_NUMBER_INVALID</c> becomes the status's code), the message is always Collage's, so no upstream name, URL or
 /// internal detail reaches the client (OCI distribution spec 1.1, "Error Codes").
 /// </summary>
 internal static class UpstreamErrorMapper
@@ -25,7 +26,6 @@ internal static class UpstreamErrorMapper
         ["DENIED"] = "requested access to the resource is denied by the upstream registry",
         ["UNSUPPORTED"] = "the operation is unsupported by the upstream registry",
         ["TOOMANYREQUESTS"] = "too many requests to the upstream registry",
-        ["PAGINATION_NUMBER_INVALID"] = "invalid number of results requested",
     };
 
     /// <summary>The error Collage answers for an upstream status of 400 or more.</summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,6 +16,11 @@ internal sealed class UpstreamResponseTransform(ILogger logger) : ResponseTransf
 {
     /// <summary>Upstream error bodies are short; only this much is read to learn their code.</summary>
     private const int MaxErrorBodyBytes = 64 * 1024;
+
+    /// <summary>A manifest read whole to learn its digest is at most this big (distribution's own manifest limit).</summary>
+    private const int MaxDigestedManifestBytes = 4 * 1024 * 1024;
+
+    private const string SignedSchema1 = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
     public override async ValueTask ApplyAsync(ResponseTransformContext context)
     {
@@ -80,6 +86,12 @@ internal sealed class UpstreamResponseTransform(ILogger logger) : ResponseTransf
             response.Headers.Location = local;
         }
 
+        if (request.Kind == RegistryRequestKind.Manifest && !response.Headers.ContainsKey(RegistryHeaders.DockerContentDigest)
+            && await AddManifestDigestAsync(context, request, upstreamResponse))
+        {
+            return;
+        }
+
         // A CDN's answer carries no Docker-Content-Digest; clients rely on it (spec: "Pulling blobs"),
         // and the digest is the blob's name, so it is known without reading a byte.
         if (request.Kind == RegistryRequestKind.Blob && !response.Headers.ContainsKey(RegistryHeaders.DockerContentDigest))
@@ -92,6 +104,73 @@ internal sealed class UpstreamResponseTransform(ILogger logger) : ResponseTransf
             context.SuppressResponseBody = true;
             // The table's timeout, the one YARP waited for the headers with: a reload applies to the next request.
             await BlobBodyCopier.CopyAsync(upstreamResponse.Content, httpContext, feature.Table.Http.ActivityTimeout, logger, resolution.Upstream.Authority);
+        }
+    }
+
+    /// <summary>
+    /// Distribution spec 1.1, "Pulling manifests": a successful answer SHOULD carry <c>Docker-Content-Digest</c>, and
+    /// some upstreams leave it out. By digest it is the reference, known without reading a byte. By tag a GET's bytes are
+    /// read whole (manifests are small) and their digest added; returns true when the body was written so. Left as sent:
+    /// a HEAD (no bytes to hash), a body of unknown or excessive length, and a signed schema 1 manifest, whose digest
+    /// is its payload's rather than its bytes'.
+    /// </summary>
+    private static async ValueTask<bool> AddManifestDigestAsync(ResponseTransformContext context, RegistryRequest request, HttpResponseMessage upstreamResponse)
+    {
+        var httpContext = context.HttpContext;
+        var response = httpContext.Response;
+        if (request.Reference!.Contains(':', StringComparison.Ordinal))
+        {
+            response.Headers[RegistryHeaders.DockerContentDigest] = request.Reference;
+            return false;
+        }
+
+        var content = upstreamResponse.Content;
+        if (HttpMethods.IsHead(httpContext.Request.Method)
+            || content.Headers.ContentLength is not (>= 0 and <= MaxDigestedManifestBytes)
+            || string.Equals(content.Headers.ContentType?.MediaType, SignedSchema1, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        context.SuppressResponseBody = true;
+        byte[]? body;
+        try
+        {
+            body = await BoundedContent.ReadAsync(content, MaxDigestedManifestBytes, httpContext.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException && !httpContext.RequestAborted.IsCancellationRequested)
+        {
+            body = null;
+        }
+
+        if (body is null)
+        {
+            // The upstream stopped short: as for any body cut mid-way, the client's exchange is aborted, never ended.
+            httpContext.Abort();
+            return true;
+        }
+
+        response.Headers[RegistryHeaders.DockerContentDigest] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, httpContext.RequestAborted);
+        return true;
+    }
+
+    /// <summary>
+    /// The start of an upstream's error body, to learn its code; null when it cannot be read. The status alone still
+    /// decides the answer then: distribution 2.8's 416, for one, announces the blob's length and sends a short text, a
+    /// body that ends before its Content-Length, which is no reason to turn the registry's answer into a 502. (A 416's
+    /// body is never read: its message is Collage's own.)
+    /// </summary>
+    private static async Task<byte[]?> ReadErrorBodyAsync(HttpContent content, CancellationToken aborted)
+    {
+        try
+        {
+            return await BoundedContent.ReadAsync(content, MaxErrorBodyBytes, aborted);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            return null;
         }
     }
 
@@ -130,9 +209,9 @@ internal sealed class UpstreamResponseTransform(ILogger logger) : ResponseTransf
     private static async ValueTask WriteErrorAsync(ResponseTransformContext context, RegistryRequestFeature feature, int status)
     {
         var upstreamResponse = context.ProxyResponse!;
-        var body = HttpMethods.IsHead(context.HttpContext.Request.Method)
+        var body = HttpMethods.IsHead(context.HttpContext.Request.Method) || status == StatusCodes.Status416RangeNotSatisfiable
             ? null
-            : await BoundedContent.ReadAsync(upstreamResponse.Content, MaxErrorBodyBytes, context.HttpContext.RequestAborted);
+            : await ReadErrorBodyAsync(upstreamResponse.Content, context.HttpContext.RequestAborted);
         var error = UpstreamErrorMapper.Map(status, feature.ResolvedRequest, body);
         if (status == StatusCodes.Status416RangeNotSatisfiable && upstreamResponse.Content.Headers.ContentRange is { } range)
         {

@@ -34,6 +34,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.TryAddSingleton<UpstreamHandlerChain>();
         services.TryAddSingleton(sp => new GroupLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Collage.Groups")));
         services.TryAddSingleton<MemberHealth>();
+        services.TryAddSingleton<GroupTagLister>();
         return services;
     }
 }

@@ -125,7 +125,7 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
                 return;
 
             default:
-                // Too large to keep as a manifest, or a HEAD's answer where a body was needed: forward it.
+                // Too large to keep as a manifest, a signed schema 1 manifest, or a HEAD's answer where a body was needed: forward it.
                 await next(context);
                 return;
         }

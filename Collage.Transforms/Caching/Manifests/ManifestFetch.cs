@@ -22,6 +22,13 @@ internal abstract record ManifestFetch
     /// <summary>Larger than the cache keeps as a manifest: forwarded as without a cache.</summary>
     public sealed record TooLarge : ManifestFetch;
 
+    /// <summary>
+    /// A signed Docker schema 1 manifest: its digest is that of the payload without the signatures, which are signed anew
+    /// on every answer (distribution 2.8 writes one for a client that accepts neither schema 2 nor OCI), so its bytes can
+    /// be neither checked against the digest nor served again: forwarded as without a cache.
+    /// </summary>
+    public sealed record Unverifiable : ManifestFetch;
+
     /// <summary>Whether a cached tag may stand in for this answer (stale-if-error).</summary>
     public bool IsFailure => this is Unreachable or Refused { IsUpstreamFailure: true };
 }

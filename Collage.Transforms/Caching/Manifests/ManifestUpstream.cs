@@ -17,6 +17,9 @@ internal sealed class ManifestUpstream(CacheUpstream upstream)
 
     private const int MaxErrorBytes = 64 * 1024;
 
+    /// <summary>The media type of a signed Docker schema 1 manifest (a JWS whose signatures change per answer).</summary>
+    private const string SignedSchema1 = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+
     /// <summary>GETs the manifest; <paramref name="expectedHex"/> is the digest a by-digest request named.</summary>
     public Task<ManifestFetch> GetAsync(RegistryRequestFeature feature, string? accept, string? expectedHex, CancellationToken cancellationToken) =>
         SendAsync(feature, HttpMethod.Get, accept, expectedHex, cancellationToken);
@@ -43,6 +46,11 @@ internal sealed class ManifestUpstream(CacheUpstream upstream)
             var announced = response.Headers.TryGetValues(RegistryHeaders.DockerContentDigest, out var values)
                 && ContentDigest.TryGetSha256(values.FirstOrDefault(), out var hex) ? hex : null;
             var mediaType = content.Headers.ContentType?.ToString() ?? "application/octet-stream";
+            if (string.Equals(content.Headers.ContentType?.MediaType, SignedSchema1, StringComparison.OrdinalIgnoreCase))
+            {
+                return new ManifestFetch.Unverifiable();
+            }
+
             if (method == HttpMethod.Head)
             {
                 return announced is null ? new ManifestFetch.Mismatch() : new ManifestFetch.Found(announced, mediaType, null);

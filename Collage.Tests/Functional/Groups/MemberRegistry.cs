@@ -41,6 +41,9 @@ internal sealed class MemberRegistry : IAsyncDisposable
     /// <summary>Blob GETs answer 307 to <c>/cdn/&lt;digest&gt;</c> on this server, which serves the bytes.</summary>
     public bool RedirectBlobs { get; set; }
 
+    /// <summary>When more than zero, <c>tags/list</c> answers in pages of this many, with a <c>Link</c> to the next.</summary>
+    public int TagPageSize { get; set; }
+
     /// <summary>Called before a successful answer is written, to add headers (Link, Location).</summary>
     public Action<HttpContext>? Decorate { get; set; }
 
@@ -177,14 +180,32 @@ internal sealed class MemberRegistry : IAsyncDisposable
         else if (path.EndsWith("/tags/list", StringComparison.Ordinal) && path[4..^"/tags/list".Length] is var name
             && _manifests.Keys.Where(k => k.StartsWith(name + ":", StringComparison.Ordinal) && !k.Contains("sha256:", StringComparison.Ordinal)).ToList() is { Count: > 0 } keys)
         {
-            var tags = keys.Select(k => $"\"{k[(name.Length + 1)..]}\"").Order(StringComparer.Ordinal);
-            await WriteAsync(context, "application/json", System.Text.Encoding.UTF8.GetBytes($$"""{"name":"{{name}}","tags":[{{string.Join(',', tags)}}]}"""));
+            await SendTagsAsync(context, name, keys.Select(k => k[(name.Length + 1)..]));
         }
         else
         {
             var code = path.Contains("/blobs/", StringComparison.Ordinal) ? "BLOB_UNKNOWN" : path.EndsWith("/tags/list", StringComparison.Ordinal) ? "NAME_UNKNOWN" : "MANIFEST_UNKNOWN";
             await ErrorAsync(response, StatusCodes.Status404NotFound, code);
         }
+    }
+
+    // Not in order (reversed: Collage sorts), as distribution 2.8.2 lists them; in pages of TagPageSize with a Link to the next when set.
+    private async Task SendTagsAsync(HttpContext context, string name, IEnumerable<string> all)
+    {
+        var tags = all.OrderByDescending(t => t, StringComparer.Ordinal).ToList();
+        if (TagPageSize > 0)
+        {
+            var last = context.Request.Query["last"].ToString();
+            var rest = last.Length == 0 ? tags : tags.SkipWhile(t => t != last).Skip(1).ToList();
+            tags = rest.Take(TagPageSize).ToList();
+            if (rest.Count > TagPageSize)
+            {
+                context.Response.Headers.Link = $"</v2/{name}/tags/list?n={TagPageSize}&last={tags[^1]}>; rel=\"next\"";
+            }
+        }
+
+        var json = string.Join(',', tags.Select(t => $"\"{t}\""));
+        await WriteAsync(context, "application/json", System.Text.Encoding.UTF8.GetBytes($$"""{"name":"{{name}}","tags":[{{json}}]}"""));
     }
 
     private bool HasToken(HttpRequest request) =>

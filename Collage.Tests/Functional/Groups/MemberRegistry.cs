@@ -168,7 +168,12 @@ internal sealed class MemberRegistry : IAsyncDisposable
                 return;
         }
 
-        if (Split(path, "/blobs/") is var (blobRepository, digest) && _blobs.TryGetValue($"{blobRepository}@{digest}", out var blob))
+        if (path == "/v2/_catalog")
+        {
+            var names = _manifests.Keys.Select(k => $"\"{k[..k.IndexOf(':', StringComparison.Ordinal)]}\"").Distinct().Order(StringComparer.Ordinal);
+            await WriteAsync(context, "application/json", System.Text.Encoding.UTF8.GetBytes($$"""{"repositories":[{{string.Join(',', names)}}]}"""));
+        }
+        else if (Split(path, "/blobs/") is var (blobRepository, digest) && _blobs.TryGetValue($"{blobRepository}@{digest}", out var blob))
         {
             await SendBlobAsync(context, digest, blob);
         }

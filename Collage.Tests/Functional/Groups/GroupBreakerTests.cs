@@ -96,6 +96,38 @@ public sealed class GroupBreakerTests
     }
 
     [Fact]
+    public async Task Get_SystemClockBreakDurationOneSecond_ProbeArrivesAfterItAndCloses()
+    {
+        await using var first = await MemberRegistry.StartAsync("upone");
+        await using var second = await MemberRegistry.StartAsync("uptwo");
+        first.SetTag("app", "v1", Manifest);
+        second.SetTag("app", "v1", OtherManifest);
+        first.Fault = MemberFault.Reset;
+        await using var gateway = await GroupGateway.StartAsync([first.Source, second.Source], realClockBreakDuration: "00:00:01");
+        (await gateway.GetAsync(ManifestPath)).Body.Should().Equal(OtherManifest);
+        var opened = System.Diagnostics.Stopwatch.StartNew();
+        var asked = first.Requests.Count;
+        first.Fault = MemberFault.None;
+
+        // The signal is the probe arriving at the member; each request until then is answered by the second.
+        byte[] body = [];
+        while (first.Requests.Count == asked && opened.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            body = (await gateway.GetAsync(ManifestPath)).Body;
+            if (first.Requests.Count == asked)
+            {
+                body.Should().Equal(OtherManifest);
+                await Task.Delay(100);
+            }
+        }
+
+        first.Requests.Count.Should().Be(asked + 1, "one probe went to the member once the break duration had passed");
+        opened.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(0.9), "not before the break duration");
+        body.Should().Equal(Manifest);
+        (await gateway.GetAsync(ManifestPath)).Body.Should().Equal(Manifest, "the healthy probe closed the breaker");
+    }
+
+    [Fact]
     public async Task Get_ProbeFails_BreakerOpensAgainAndNextRequestsSkipIt()
     {
         await using var first = await MemberRegistry.StartAsync("upone");

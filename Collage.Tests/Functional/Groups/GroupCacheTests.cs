@@ -43,6 +43,31 @@ public sealed class GroupCacheTests
         second.RepositoryRequests.Should().ContainSingle("the cache fetched it once, from the member that has it");
     }
 
+    [Theory]
+    [InlineData(MemberFault.Hang)]
+    [InlineData(MemberFault.Unavailable)]
+    [InlineData(MemberFault.Reset)]
+    public async Task GetBlob_CacheFillFirstMemberFails_FilledFromSecond(MemberFault fault)
+    {
+        await using var first = await MemberRegistry.StartAsync("upone");
+        await using var second = await MemberRegistry.StartAsync("uptwo");
+        var blob = Blob();
+        var digest = first.AddBlob("app", blob);
+        second.AddBlob("app", blob);
+        first.Fault = fault;
+        await using var gateway = await GroupGateway.StartAsync([first.Source, second.Source], cache: true);
+
+        var (response, body) = await gateway.GetAsync($"/v2/lib/app/blobs/{digest}");
+        await gateway.UntilFilledAsync();
+        var (hit, hitBody) = await gateway.GetAsync($"/v2/lib/app/blobs/{digest}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        body.Should().Equal(blob);
+        hit.XCache().Should().Be("HIT");
+        hitBody.Should().Equal(blob);
+        second.RepositoryRequests.Should().ContainSingle();
+    }
+
     [Fact]
     public async Task GetManifestByDigest_FetchedFromSecondMember_HitWithBothDown()
     {

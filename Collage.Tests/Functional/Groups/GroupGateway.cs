@@ -40,6 +40,7 @@ internal sealed class GroupGateway : IAsyncDisposable
     /// <summary>
     /// Starts Collage with <c>lib</c> on <paramref name="members"/> (their <see cref="MemberRegistry.Source"/>, or any
     /// upstream string). <paramref name="tags"/> gives the object form with that tag policy; null the list form.
+    /// <paramref name="realClockBreakDuration"/> runs Collage on the system clock with that break duration instead.
     /// </summary>
     public static async Task<GroupGateway> StartAsync(
         IEnumerable<string> members,
@@ -48,14 +49,15 @@ internal sealed class GroupGateway : IAsyncDisposable
         string responseHeaderTimeout = "00:00:01",
         string activityTimeout = "00:00:20",
         Action<IServiceCollection>? services = null,
-        Dictionary<string, object>? extra = null)
+        Dictionary<string, object>? extra = null,
+        string? realClockBreakDuration = null)
     {
         var list = members.ToArray();
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var config = new Dictionary<string, object>
         {
             ["mappings"] = new Dictionary<string, object> { ["lib"] = tags is null ? list : new { upstreams = list, tags } },
-            ["http"] = new { responseHeaderTimeout, activityTimeout, breakDuration = BreakDuration.ToString() },
+            ["http"] = new { responseHeaderTimeout, activityTimeout, breakDuration = realClockBreakDuration ?? BreakDuration.ToString() },
         };
         string? folder = null;
         if (cache)
@@ -71,7 +73,11 @@ internal sealed class GroupGateway : IAsyncDisposable
 
         var server = await CollageServer.StartAsync(config, s =>
         {
-            s.AddSingleton<TimeProvider>(time);
+            if (realClockBreakDuration is null)
+            {
+                s.AddSingleton<TimeProvider>(time);
+            }
+
             services?.Invoke(s);
         });
         return new GroupGateway(server, time, folder);

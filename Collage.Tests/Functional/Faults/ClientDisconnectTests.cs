@@ -29,13 +29,17 @@ public sealed class ClientDisconnectTests
             "a client hanging up is not an upstream failure worth a warning");
     }
 
+    // The condition is asked once per round and its last answer judged: some conditions act (open a connection), so a
+    // second asking after a true one could see the first asking's own traces.
     internal static async Task Eventually(Func<bool> condition, string what, int seconds = 10, Func<string>? state = null)
     {
-        for (var i = 0; i < seconds * 20 && !condition(); i++)
+        var met = condition();
+        for (var i = 0; i < seconds * 20 && !met; i++)
         {
             await Task.Delay(50);
+            met = condition();
         }
 
-        condition().Should().BeTrue($"{what} ({state?.Invoke()})");
+        met.Should().BeTrue($"{what} ({state?.Invoke()})");
     }
 }

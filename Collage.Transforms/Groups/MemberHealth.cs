@@ -48,7 +48,9 @@ internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetri
         var errors = new CircuitBreakerStateProvider();
         return new MemberBreaker(
             upstream.Authority,
-            Pipeline(upstream, breakDuration, noAnswer, MemberOutcome.IsNoAnswer, failureRatio: 0.01),
+            // Ratio 0: any failure opens it once Polly judges at all (two calls), however many answers came before; a
+            // small ratio such as 1 % would let a busy member (over 200 calls in the window) hang request after request.
+            Pipeline(upstream, breakDuration, noAnswer, MemberOutcome.IsNoAnswer, failureRatio: 0),
             noAnswer,
             Pipeline(upstream, breakDuration, errors, static outcome => MemberOutcome.IsErrorAnswer(outcome), failureRatio: 0.5),
             errors);

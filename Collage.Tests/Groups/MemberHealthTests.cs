@@ -134,7 +134,6 @@ public sealed class MemberHealthTests : IDisposable
     [Theory]
     [InlineData(HttpStatusCode.ServiceUnavailable)]
     [InlineData(HttpStatusCode.InternalServerError)]
-    [InlineData(HttpStatusCode.TooManyRequests)]
     public async Task SendAsync_ErrorAnswers_OpenAtHalfOfAtLeastTwo(HttpStatusCode status)
     {
         (await Answer(status)).Dispose();
@@ -142,6 +141,17 @@ public sealed class MemberHealthTests : IDisposable
 
         (await Answer(status)).Dispose();
         First.State.Should().Be(CircuitState.Open);
+    }
+
+    [Fact]
+    public async Task SendAsync_RateLimited_LeftToTheBackoffNotCounted()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            (await Answer(HttpStatusCode.TooManyRequests)).Dispose();
+        }
+
+        First.State.Should().Be(CircuitState.Closed, "a 429 is the rate-limit back-off's, with the member's own Retry-After");
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Collage.Tests.Functional.Groups;
 
 /// <summary>
 /// Collage mounting <c>lib</c> on an upstream group of the given members, in order, with a short
-/// <c>http.responseHeaderTimeout</c> (1 s) so a hanging member costs a second, on a fake clock for the circuit
+/// <c>http.responseHeaderTimeout</c> (3 s: short, and still longer than a cold token dance on a loaded CI machine) so a hanging member costs that, on a fake clock for the circuit
 /// breakers' <c>breakDuration</c> (30 s, passed with <see cref="Advance"/>, never waited for), optionally with a
 /// pull-through cache in a folder of its own.
 /// </summary>
@@ -46,7 +46,7 @@ internal sealed class GroupGateway : IAsyncDisposable
         IEnumerable<string> members,
         string? tags = null,
         bool cache = false,
-        string responseHeaderTimeout = "00:00:01",
+        string responseHeaderTimeout = "00:00:03",
         string activityTimeout = "00:00:20",
         Action<IServiceCollection>? services = null,
         Dictionary<string, object>? extra = null,

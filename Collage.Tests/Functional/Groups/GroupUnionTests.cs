@@ -129,7 +129,7 @@ public sealed class GroupUnionTests
     [InlineData(MemberFault.Unavailable, MemberFault.None)]
     [InlineData(MemberFault.None, MemberFault.Unavailable)]
     [InlineData(MemberFault.Reset, MemberFault.None)]
-    public async Task GetManifest_NotThereAndFailing_404BeatsTheFailure(MemberFault firstFault, MemberFault secondFault)
+    public async Task GetManifest_NotThereAndFailing_TheFailureBeatsTheNotFound(MemberFault firstFault, MemberFault secondFault)
     {
         await using var first = await MemberRegistry.StartAsync("upone");
         await using var second = await MemberRegistry.StartAsync("uptwo");
@@ -139,8 +139,8 @@ public sealed class GroupUnionTests
 
         var (response, body) = await gateway.GetAsync("/v2/lib/app/manifests/v1");
 
-        response.StatusCode.Should().Be(HttpStatusCode.NotFound, "one member answered that it has no such tag, the other failed");
-        ErrorCode(body).Should().Be("MANIFEST_UNKNOWN");
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway, "the member that failed may hold the tag: not there is known only when every member says so");
+        ErrorCode(body).Should().Be("UNAVAILABLE");
         ShouldNameNoMember(response, body, first, second);
         second.RepositoryRequests.Should().ContainSingle();
     }

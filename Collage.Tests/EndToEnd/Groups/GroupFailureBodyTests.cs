@@ -115,7 +115,7 @@ public sealed class GroupFailureBodyTests(GroupMembersFixture members, ITestOutp
         OciErrorBody.ShouldNameNoMember(answer.Body, Members, "TOOMANYREQUESTS", "the last member answered 429");
         _limited.Requests.Should().ContainSingle("the 429 came from the last member");
 
-        // Two 429s open the member's breaker (a 429 counts as a failure); from then on the group has no member to ask.
+        // The 429 puts the member in the rate-limit back-off (its Retry-After): Collage answers for it, still a 429 OCI error.
         await EveryPathFailsAsync("limited", [HttpStatusCode.TooManyRequests, HttpStatusCode.BadGateway]);
     }
 

@@ -78,19 +78,20 @@ public sealed class BlobForwardingTests
         {
             context.Response.ContentLength = Blob.Length;
             context.Response.Headers["Docker-Content-Digest"] = Digest;
-            // Six pieces 400 ms apart: 2.4 s in all, never silent for the 1 s activity timeout.
-            var piece = Blob.Length / 6;
+            // Ten pieces 300 ms apart: 3 s in all, never silent for the 2 s activity timeout (a wide margin: a loaded CI
+            // machine stretches the pauses).
+            var piece = Blob.Length / 10;
             for (var offset = 0; offset < Blob.Length; offset += piece)
             {
                 await context.Response.Body.WriteAsync(Blob.AsMemory(offset, Math.Min(piece, Blob.Length - offset)));
                 await context.Response.Body.FlushAsync();
-                await Task.Delay(400);
+                await Task.Delay(300);
             }
         });
         await using var collage = await CollageServer.StartAsync(new
         {
             mappings = new Dictionary<string, string> { ["apps"] = $"http://{upstream.Authority}/team" },
-            http = new { activityTimeout = "00:00:01" },
+            http = new { activityTimeout = "00:00:02" },
         });
 
         using var response = await collage.Client.GetAsync($"/v2/apps/web/blobs/{Digest}");

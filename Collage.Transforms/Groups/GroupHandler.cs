@@ -10,8 +10,8 @@ namespace Collage.Transforms.Groups;
 /// and returns the first answer. A member that does not answer (refused, reset, no headers within
 /// <c>http.responseHeaderTimeout</c> while a later member exists) or fails (5xx, 429) passes the request on, as does
 /// one that lacks the content (404), so the group serves the union of its members. Reads only, so sending again is
-/// safe; the caller's token is the one overall deadline. The client sees a member's failure only when every member
-/// failed, and then the last one's.
+/// safe; the caller's token is the one overall deadline. The client sees a 404 only when every member said so, and a
+/// member's failure only when no member answered with the content.
 /// </summary>
 internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth health, GroupLog log) : HttpMessageHandler
 {
@@ -27,6 +27,7 @@ internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth h
 
         MemberAttempt? missing = null, failed = null;
         Exception? error = null;
+        var skipped = false;
         for (var i = 0; i < candidates.Count; i++)
         {
             var member = candidates[i];
@@ -43,6 +44,7 @@ internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth h
             catch (BrokenCircuitException)
             {
                 // Open (Polly answers without calling the member), or half-open with its one probe in flight: skipped.
+                skipped = true;
                 continue;
             }
             catch (Exception ex) when (MemberOutcome.IsNoAnswer(ex))
@@ -60,7 +62,7 @@ internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth h
                 continue;
             }
 
-            if (status == 404 && hasNext)
+            if (status == 404)
             {
                 // Not on this member: the union may have it on the next.
                 Replace(ref missing, new MemberAttempt(member, response));
@@ -73,13 +75,20 @@ internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth h
             return response;
         }
 
-        // No member answered with the content: "not there" beats "failed" (an answer about the content), a member's
-        // failure beats no answer at all.
-        if ((missing ?? failed) is { } last)
+        // No member answered with the content. "Not there" is the answer only when every member said so: a member
+        // that failed, gave no answer or was skipped may hold it, and a 404 then would make the cache forget a tag
+        // during that member's outage instead of serving it stale. The last member's failure is the answer then.
+        if (failed is null && error is null && !skipped && missing is not null)
         {
-            (missing is null ? null : failed)?.Response.Dispose();
-            route.Answered(last.Member);
-            return last.Response;
+            route.Answered(missing.Member);
+            return missing.Response;
+        }
+
+        missing?.Response.Dispose();
+        if (failed is not null)
+        {
+            route.Answered(failed.Member);
+            return failed.Response;
         }
 
         throw error ?? new HttpRequestException(HttpRequestError.ConnectionError, "Every member of the group is skipped by its circuit breaker.");

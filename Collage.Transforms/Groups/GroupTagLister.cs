@@ -145,13 +145,17 @@ internal sealed class GroupTagLister(UpstreamClientFactory clients, MemberHealth
         {
             if (link.Parameters.Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase) || link.Parameters.Contains("rel=next", StringComparison.OrdinalIgnoreCase))
             {
-                var absolute = Uri.TryCreate(link.Target, UriKind.Absolute, out var uri);
-                if (absolute && !string.Equals(uri!.Authority, member.Upstream.BaseUri.Authority, StringComparison.OrdinalIgnoreCase))
+                // Resolved against the member (distribution sends a relative </v2/...>; on Unix a bare path would
+                // parse as an absolute file: URI), and followed only on the member's own origin.
+                var origin = member.Upstream.BaseUri;
+                if (!Uri.TryCreate(origin, link.Target, out var uri)
+                    || !string.Equals(uri.Scheme, origin.Scheme, StringComparison.OrdinalIgnoreCase)
+                    || !string.Equals(uri.Authority, origin.Authority, StringComparison.OrdinalIgnoreCase))
                 {
                     return null;
                 }
 
-                var target = absolute ? uri!.PathAndQuery : link.Target;
+                var target = uri.PathAndQuery;
                 return target.StartsWith(prefix, StringComparison.Ordinal) ? target : null;
             }
         }

@@ -40,15 +40,17 @@ internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetri
 
     // Two Polly breakers, because the two kinds of failure call for different sensitivity. No answer at all (refused,
     // reset, no headers in time) opens at once: a member that hangs would otherwise cost every request the
-    // response-header timeout until a ratio built up. An error answer (5xx, 429) opens when it is half of at least
-    // two calls in 30 s: one 503 from a busy registry is no reason to skip it.
+    // response-header timeout until a ratio built up. An error answer (5xx) opens when it is half of at least two calls
+    // in 30 s: one 503 from a busy registry is no reason to skip it. A 429 is the rate-limit back-off's (MemberOutcome).
     private MemberBreaker Build(Upstream upstream, TimeSpan breakDuration)
     {
         var noAnswer = new CircuitBreakerStateProvider();
         var errors = new CircuitBreakerStateProvider();
         return new MemberBreaker(
             upstream.Authority,
-            Pipeline(upstream, breakDuration, noAnswer, MemberOutcome.IsNoAnswer, failureRatio: 0.01),
+            // Ratio 0: any failure opens it once Polly judges at all (two calls), however many answers came before; a
+            // small ratio such as 1 % would let a busy member (over 200 calls in the window) hang request after request.
+            Pipeline(upstream, breakDuration, noAnswer, MemberOutcome.IsNoAnswer, failureRatio: 0),
             noAnswer,
             Pipeline(upstream, breakDuration, errors, static outcome => MemberOutcome.IsErrorAnswer(outcome), failureRatio: 0.5),
             errors);

@@ -190,16 +190,17 @@ public sealed class ManifestTagTests
             context.Response.ContentLength = manifest.Length;
             context.Response.Headers["Docker-Content-Digest"] = FakeOciRegistry.DigestOf(manifest);
 
-            // Six pieces 400 ms apart: 2.4 s in all, never silent for the 1 s activity timeout.
-            var piece = manifest.Length / 6;
+            // Ten pieces 300 ms apart: 3 s in all, never silent for the 2 s activity timeout (a wide margin: a loaded CI
+            // machine stretches the pauses).
+            var piece = manifest.Length / 10;
             for (var offset = 0; offset < manifest.Length; offset += piece)
             {
                 await context.Response.Body.WriteAsync(manifest.AsMemory(offset, Math.Min(piece, manifest.Length - offset)));
                 await context.Response.Body.FlushAsync();
-                await Task.Delay(400);
+                await Task.Delay(300);
             }
         });
-        await using var collage = await CachedCollage.StartAsync(upstream.Authority, activityTimeout: "00:00:01");
+        await using var collage = await CachedCollage.StartAsync(upstream.Authority, activityTimeout: "00:00:02");
 
         var (response, body) = await collage.GetAsync("/v2/a/web/manifests/v1", OciManifest);
 

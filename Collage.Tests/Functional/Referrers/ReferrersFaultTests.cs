@@ -110,8 +110,9 @@ public sealed class ReferrersFaultTests
         await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
         var (subject, sbom, signature) = ReferrersEmulationTests.SeedFallback(registry);
 
-        // Six pieces 400 ms apart: 2.4 s in all, never silent for the 1 s activity timeout.
-        registry.ManifestPause = TimeSpan.FromMilliseconds(400);
+        // Six pieces 300 ms apart: 1.8 s in all, never silent for the 1 s activity timeout (700 ms of margin for a
+        // loaded machine).
+        registry.ManifestPause = TimeSpan.FromMilliseconds(300);
         await using var collage = await ReferrersMount.StartCollageAsync(registry, ShortActivityTimeout);
 
         using var manifest = await ReferrersAnswer.SendAsync(collage.Client, $"/v2/{ReferrersMount.Local}/manifests/{subject.FallbackTag}");

@@ -37,7 +37,7 @@ internal sealed class AccessGate(ClientLogin login)
         return request.Kind switch
         {
             // docker login and podman login ask /v2/ and expect the challenge when they must log in.
-            RegistryRequestKind.Base => identity.IsAnonymous && !policy.AnonymousMayPull ? Unauthorized(context) : null,
+            RegistryRequestKind.Base => identity.IsAnonymous && !policy.AnonymousMayPull ? Unauthorized(context) : OfferLogin(context, identity),
             RegistryRequestKind.Catalog => policy.HoldsAnywhere(identity, map, AccessAction.Catalog) ? null
                 : identity.IsAnonymous ? Unauthorized(context)
                 : new OciError(StatusCodes.Status403Forbidden, "DENIED", "requested access to the resource is denied").WriteAsync(context),
@@ -45,6 +45,20 @@ internal sealed class AccessGate(ClientLogin login)
                 : identity.IsAnonymous ? Unauthorized(context)
                 : OciErrors.NameUnknown(request.Name).WriteAsync(context),
         };
+    }
+
+    // containers/image (skopeo, podman, cri-o) decides from the /v2/ ping alone whether to send credentials: a 200
+    // without a challenge means it never sends the ones it has, so a user could pull only what is anonymous. A 200
+    // may carry the challenge (RFC 9110 section 11.6.1: supplying credentials might change the answer); it then sends
+    // Basic on every request, an empty "Basic Og==" when it has none, which ClientLogin takes as anonymous.
+    private static Task? OfferLogin(HttpContext context, AccessIdentity identity)
+    {
+        if (identity.IsAnonymous)
+        {
+            context.Response.Headers[HeaderNames.WWWAuthenticate] = Challenge;
+        }
+
+        return null;
     }
 
     private static Task Unauthorized(HttpContext context)

@@ -13,7 +13,8 @@ namespace Collage.Transforms.Access;
 /// design, and clients send Basic on every request, so a verified login is remembered for a minute under a keyed hash
 /// of the credentials (never the password itself), until the file changes. Failed logins are throttled per client
 /// address and per user name with ASP.NET Core's rate limiters: past the limit a login is refused without a bcrypt
-/// check, so guessing is slow and cannot spend the CPU.
+/// check, so guessing is slow and cannot spend the CPU; checks in flight are limited the same way, so a burst of guesses
+/// sent at once gets no more than guesses sent one by one.
 /// </summary>
 internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : IDisposable
 {
@@ -22,7 +23,7 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
 
     private readonly ConcurrentDictionary<string, HtpasswdUsers> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string User, int Version, long Until)> _verified = new(StringComparer.Ordinal);
-    private PartitionedRateLimiter<string>? _failures;
+    private (PartitionedRateLimiter<string> Failures, PartitionedRateLimiter<string> Checks)? _limiters;
     private (int Attempts, TimeSpan Window) _limits;
 
     /// <summary>Who <paramref name="context"/>'s credentials name, under <paramref name="policy"/>.</summary>
@@ -39,18 +40,37 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
             return (LoginOutcome.Refused, AccessIdentity.Anonymous);
         }
 
+        if (user.Length == 0 && password.Length == 0)
+        {
+            // "Basic Og==", an empty user and password: what containers/image sends after a Basic challenge when it
+            // has no credentials. No one logs in with it (no htpasswd user has an empty name), so it is anonymous.
+            return (LoginOutcome.Anonymous, AccessIdentity.Anonymous);
+        }
+
         var users = _files.GetOrAdd(path, p => new HtpasswdUsers(p, time, loggers.CreateLogger("Collage.Access")));
         var key = Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{path}\n{user}\n{password}")));
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        // A remembered login holds only while the file it was checked against is the one in force.
+        users.Refresh();
         if (_verified.TryGetValue(key, out var known) && known.Until > now && known.Version == users.Version)
         {
             return (LoginOutcome.User, policy.IdentityOf(known.User));
         }
 
-        var failures = Failures(policy);
+        var (failures, checks) = Limiters(policy);
         var address = $"address:{context.Connection.RemoteIpAddress}";
         var name = $"user:{user}";
         if (failures.GetStatistics(address)?.CurrentAvailablePermits == 0 || failures.GetStatistics(name)?.CurrentAvailablePermits == 0)
+        {
+            return (LoginOutcome.Throttled, AccessIdentity.Anonymous);
+        }
+
+        // A failure is counted only once its check is over, so a burst sent at once would all pass the test above:
+        // checks in flight are bounded too (per address and per name), so a window allows at most twice the attempts.
+        using var addressCheck = checks.AttemptAcquire(address);
+        using var nameCheck = checks.AttemptAcquire(name);
+        if (!addressCheck.IsAcquired || !nameCheck.IsAcquired)
         {
             return (LoginOutcome.Throttled, AccessIdentity.Anonymous);
         }
@@ -69,31 +89,42 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
     /// <summary>How long a throttled client should wait, for <c>Retry-After</c>.</summary>
     public static int RetryAfterSeconds(AccessPolicy policy) => Math.Max(1, (int)Math.Ceiling(policy.Options.LoginWindow.TotalSeconds));
 
-    public void Dispose() => _failures?.Dispose();
+    public void Dispose()
+    {
+        _limiters?.Failures.Dispose();
+        _limiters?.Checks.Dispose();
+    }
 
-    private PartitionedRateLimiter<string> Failures(AccessPolicy policy)
+    // Failed logins per window, and bcrypt checks in flight, both per address and per user name.
+    private (PartitionedRateLimiter<string> Failures, PartitionedRateLimiter<string> Checks) Limiters(AccessPolicy policy)
     {
         var limits = (policy.Options.LoginAttempts, policy.Options.LoginWindow);
-        if (_failures is { } current && _limits == limits)
+        if (_limiters is { } current && _limits == limits)
         {
             return current;
         }
 
         lock (_files)
         {
-            if (_failures is null || _limits != limits)
+            if (_limiters is null || _limits != limits)
             {
                 _limits = limits;
-                _failures = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limits.LoginAttempts,
-                    Window = limits.LoginWindow,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+                _limiters = (
+                    PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = limits.LoginAttempts,
+                        Window = limits.LoginWindow,
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })),
+                    PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions
+                    {
+                        PermitLimit = limits.LoginAttempts,
+                        QueueLimit = 0,
+                    })));
             }
 
-            return _failures;
+            return _limiters.Value;
         }
     }
 
@@ -111,7 +142,7 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
         {
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
             var colon = text.IndexOf(':');
-            if (colon <= 0)
+            if (colon < 0 || (colon == 0 && text.Length > 1))
             {
                 return false;
             }

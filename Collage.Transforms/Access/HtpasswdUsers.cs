@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Collage.Transforms.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -11,16 +12,21 @@ namespace Collage.Transforms.Access;
 /// </summary>
 internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILogger logger)
 {
-    // A user that does not exist costs a bcrypt check too, so timing does not tell names apart (cost 5, htpasswd's).
-    private static readonly string DummyHash = BCrypt.Net.BCrypt.HashPassword("collage", 5);
+    // A user that does not exist costs a bcrypt check too, so timing does not tell names apart: at the cost most of
+    // the file's hashes have (htpasswd -B writes 5; -C 12 makes a check some fifty times longer).
+    private static readonly string DefaultDummyHash = BCrypt.Net.BCrypt.HashPassword("collage", 5);
 
     private readonly object _lock = new();
+    private volatile string _dummyHash = DefaultDummyHash;
     private volatile IReadOnlyDictionary<string, string> _hashes = new Dictionary<string, string>();
-    private (DateTime Written, long Length) _seen;
+    private (string Target, DateTime Written, long Length) _seen;
     private long _checkedAt = long.MinValue;
 
     /// <summary>Which reading of the file is in force; a changed file changes it, so cached logins end.</summary>
     public int Version { get; private set; }
+
+    /// <summary>The bcrypt cost an unknown user's check is made at.</summary>
+    internal int DummyCost => Cost(_dummyHash);
 
     /// <summary>Whether <paramref name="password"/> is <paramref name="user"/>'s.</summary>
     public bool Verify(string user, string password)
@@ -28,7 +34,7 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
         Refresh();
         if (!_hashes.TryGetValue(user, out var hash))
         {
-            BCrypt.Net.BCrypt.Verify(password, DummyHash);
+            BCrypt.Net.BCrypt.Verify(password, _dummyHash);
             return false;
         }
 
@@ -42,7 +48,11 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
         }
     }
 
-    private void Refresh()
+    /// <summary>
+    /// Looks at the file again when a second has passed since the last look, and re-reads it when it changed (then
+    /// <see cref="Version"/> moves on). Cheap: callers that remember logins call it before trusting one.
+    /// </summary>
+    public void Refresh()
     {
         var now = time.GetTimestamp();
         if (time.GetElapsedTime(Interlocked.Read(ref _checkedAt), now) < TimeSpan.FromSeconds(1) && _checkedAt != long.MinValue)
@@ -53,8 +63,7 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
         lock (_lock)
         {
             Interlocked.Exchange(ref _checkedAt, now);
-            var file = new FileInfo(path);
-            var seen = file.Exists ? (file.LastWriteTimeUtc, file.Length) : (DateTime.MinValue, -1L);
+            var seen = Look(path);
             if (seen == _seen)
             {
                 return;
@@ -63,7 +72,14 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
             _seen = seen;
             try
             {
-                _hashes = Parse(File.ReadAllLines(path));
+                var hashes = Parse(File.ReadAllLines(path));
+                var cost = hashes.Count == 0 ? DummyCost : hashes.Values.GroupBy(Cost).MaxBy(g => g.Count())!.Key;
+                if (cost != DummyCost)
+                {
+                    _dummyHash = BCrypt.Net.BCrypt.HashPassword("collage", cost);
+                }
+
+                _hashes = hashes;
                 Version++;
                 LogLoaded(logger, path, _hashes.Count);
             }
@@ -71,6 +87,21 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
             {
                 LogRefused(logger, path, ex is FormatException ? ex.Message : ex.GetType().Name);
             }
+        }
+    }
+
+    // What the file is now: FileInfo of a symbolic link describes the link itself, which never changes when a
+    // Kubernetes Secret volume swaps its ..data link to a new folder, so the final target is looked at (and named).
+    private static (string Target, DateTime Written, long Length) Look(string path)
+    {
+        try
+        {
+            var file = File.ResolveLinkTarget(path, returnFinalTarget: true) as FileInfo ?? new FileInfo(path);
+            return file.Exists ? (file.FullName, file.LastWriteTimeUtc, file.Length) : (file.FullName, DateTime.MinValue, -1L);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (path, DateTime.MinValue, -1L);
         }
     }
 
@@ -90,8 +121,9 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
 
             var colon = line.IndexOf(':');
             var hash = colon > 0 ? line[(colon + 1)..] : string.Empty;
-            if (!(hash.StartsWith("$2y$", StringComparison.Ordinal) || hash.StartsWith("$2a$", StringComparison.Ordinal) || hash.StartsWith("$2b$", StringComparison.Ordinal)))
+            if (!BcryptHash().IsMatch(hash))
             {
+                // A whole hash or none: a cut one ($2y$05$abc) would throw inside the bcrypt library at login.
                 // Line numbers only: the line holds a hash, which is never logged.
                 throw new FormatException($"line {number} is not 'user:bcrypt-hash' (write the file with htpasswd -B)");
             }
@@ -101,6 +133,13 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
 
         return hashes;
     }
+
+    // $2y$NN$...: the cost is the two digits after the prefix (Parse checked the form).
+    private static int Cost(string hash) => int.Parse(hash.AsSpan(4, 2), System.Globalization.CultureInfo.InvariantCulture);
+
+    // The modular crypt form of bcrypt: $2a$, $2b$ or $2y$, a two-digit cost, then 22 characters of salt and 31 of hash.
+    [GeneratedRegex(@"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex BcryptHash();
 
     [LoggerMessage(EventId = EventIds.HtpasswdLoaded, Level = LogLevel.Information, Message = "Access control: {Users} users read from {Path}")]
     private static partial void LogLoaded(ILogger logger, string path, int users);

@@ -32,6 +32,22 @@ internal sealed class Podman : IDisposable
         return result.EnsureSuccess();
     }
 
+    /// <summary>
+    /// <c>podman login --tls-verify=false --authfile AUTHFILE -u USER --password-stdin REGISTRY</c> (the password on
+    /// stdin, never on the command line); throws unless it exits 0.
+    /// </summary>
+    public async Task<ProcessResult> LoginAsync(string registry, string username, string password, string authFile)
+    {
+        var env = new Dictionary<string, string> { ["CONTAINERS_CONF"] = await WriteContainersConfAsync() };
+        var result = await ProcessRunner.RunAsync(
+            Binary,
+            [.. GlobalArguments(), "login", "--tls-verify=false", "--authfile", authFile, "-u", username, "--password-stdin", registry],
+            Timeout,
+            env,
+            standardInput: password + "\n");
+        return result.EnsureSuccess();
+    }
+
     /// <summary><c>podman image inspect --format {{.Digest}} REF</c>: the manifest digest of a pulled image.</summary>
     public async Task<string> ImageDigestAsync(string reference)
     {

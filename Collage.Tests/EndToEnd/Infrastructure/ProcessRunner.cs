@@ -12,14 +12,18 @@ internal static class ProcessRunner
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/> (no shell, no stdin).</summary>
+    /// <summary>
+    /// Runs <paramref name="fileName"/> with <paramref name="arguments"/> (no shell); stdin gets
+    /// <paramref name="standardInput"/> (e.g. a password for <c>--password-stdin</c>), or is closed at once.
+    /// </summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
         TimeSpan timeout,
         IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? standardInput = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -46,6 +50,11 @@ internal static class ProcessRunner
         var stopwatch = Stopwatch.StartNew();
         using var process = new Process { StartInfo = startInfo };
         process.Start();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+
         process.StandardInput.Close();
 
         var stdout = new MemoryStream();

@@ -1,0 +1,77 @@
+using Collage.Tests.EndToEnd.Infrastructure;
+using Collage.Tests.Functional.Infrastructure;
+
+namespace Collage.Tests.EndToEnd.Access;
+
+/// <summary>
+/// Collage in front of the real registry A with access control and an htpasswd file written by the real
+/// <c>htpasswd -Bbc</c> (apache2-utils, bcrypt): <c>public</c> (A's library) anonymous, <c>team</c> (A's team) for
+/// the group platform (alice), <c>other</c> (A's other) for bob.
+/// </summary>
+internal sealed class AccessGateway : IAsyncDisposable
+{
+    public const string AlicePassword = "wonder:land 7Q!";
+    public const string BobPassword = "builder-3k9";
+
+    private readonly TempDirectory _directory;
+
+    private AccessGateway(TempDirectory directory, CollageServer collage)
+    {
+        _directory = directory;
+        Collage = collage;
+    }
+
+    public CollageServer Collage { get; }
+
+    /// <summary><c>127.0.0.1:port</c>, the registry name clients use for Collage.</summary>
+    public string HostPort => $"127.0.0.1:{Collage.BaseUri.Port}";
+
+    public static string Alice => $"alice:{AlicePassword}";
+
+    public static string Bob => $"bob:{BobPassword}";
+
+    public static async Task<AccessGateway> StartAsync(RealRegistriesFixture fixture)
+    {
+        var directory = TempDirectory.Create("access-gateway");
+        var htpasswd = directory.Combine("htpasswd");
+        (await ProcessRunner.RunAsync("htpasswd", ["-Bbc", htpasswd, "alice", AlicePassword], TimeSpan.FromSeconds(30))).EnsureSuccess();
+        (await ProcessRunner.RunAsync("htpasswd", ["-Bb", htpasswd, "bob", BobPassword], TimeSpan.FromSeconds(30))).EnsureSuccess();
+        var registry = $"http://{fixture.RegistryA.HostPort}";
+        var collage = await CollageServer.StartAsync(new
+        {
+            mappings = new Dictionary<string, string>
+            {
+                ["public"] = $"{registry}/library",
+                ["team"] = $"{registry}/team",
+                ["other"] = $"{registry}/other",
+            },
+            access = new
+            {
+                htpasswd,
+                groups = new Dictionary<string, string[]> { ["platform"] = ["alice"] },
+                anonymous = new[] { "public/**" },
+                rules = new object[]
+                {
+                    new { repositories = new[] { "team/**" }, groups = new[] { "platform" } },
+                    new { repositories = new[] { "other/**" }, users = new[] { "bob" } },
+                },
+            },
+        });
+        return new AccessGateway(directory, collage);
+    }
+
+    /// <summary>A skopeo reference to <paramref name="repository"/> on Collage.</summary>
+    public string Docker(string repository, string tag) => $"docker://{HostPort}/{repository}:{tag}";
+
+    /// <summary>A containerd / podman reference (no transport).</summary>
+    public string Reference(string repository, string tag) => $"{HostPort}/{repository}:{tag}";
+
+    /// <summary>The access log lines Collage wrote so far.</summary>
+    public IReadOnlyList<string> AccessLines => [.. Collage.Logs.Lines.Where(l => l.Contains("Collage.AccessLog", StringComparison.Ordinal))];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Collage.DisposeAsync();
+        _directory.Dispose();
+    }
+}

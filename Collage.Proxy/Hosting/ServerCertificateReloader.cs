@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Collage.Transforms.Configuration;
 using Collage.Transforms.Diagnostics;
 
 namespace Collage.Proxy.Hosting;
@@ -15,7 +16,7 @@ internal sealed partial class ServerCertificateReloader : IDisposable
     private readonly ILogger _logger;
     private readonly ITimer _timer;
     private volatile X509Certificate2 _current;
-    private (DateTime, DateTime) _stamp;
+    private (FileStamp, FileStamp) _stamp;
 
     public ServerCertificateReloader(string certFile, string? keyFile, TimeSpan interval, TimeProvider timeProvider, ILogger logger)
     {
@@ -55,8 +56,9 @@ internal sealed partial class ServerCertificateReloader : IDisposable
 
     private X509Certificate2 Load() => X509Certificate2.CreateFromPemFile(_certFile, _keyFile);
 
-    private (DateTime, DateTime) Stamp() =>
-        (File.GetLastWriteTimeUtc(_certFile), _keyFile is null ? default : File.GetLastWriteTimeUtc(_keyFile));
+    // The final targets: a Kubernetes Secret volume's ..data swap changes them, not the links (FileStamp).
+    private (FileStamp, FileStamp) Stamp() =>
+        (FileStamp.Of(_certFile), _keyFile is null ? default : FileStamp.Of(_keyFile));
 
     [LoggerMessage(EventId = EventIds.ServerCertificateReloaded, Level = LogLevel.Information, Message = "TLS certificate {File} reloaded; valid until {NotAfter:u}")]
     private static partial void LogReloaded(ILogger logger, string file, DateTime notAfter);

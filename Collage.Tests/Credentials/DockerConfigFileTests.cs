@@ -120,6 +120,41 @@ public sealed class DockerConfigFileTests
     }
 
     [Fact]
+    public void Resolver_DockerConfigInASecretVolumeSwapped_ReadsTheNewVersion()
+    {
+        var directory = Directory.CreateTempSubdirectory("collage-docker-");
+        try
+        {
+            // As a Kubernetes Secret volume mounts it: config.json -> ..data/config.json, ..data -> ..v1; an update
+            // swaps ..data. The link itself never changes (the old check looked at it), the final target does.
+            var v1 = Directory.CreateDirectory(Path.Combine(directory.FullName, "..v1")).FullName;
+            var v2 = Directory.CreateDirectory(Path.Combine(directory.FullName, "..v2")).FullName;
+            File.WriteAllText(Path.Combine(v1, "config.json"), "{\"auths\": {\"quay.io\": {\"auth\": \"" + Auth("first:one") + "\"}}}");
+            File.WriteAllText(Path.Combine(v2, "config.json"), "{\"auths\": {\"quay.io\": {\"auth\": \"" + Auth("other:two") + "\"}}}");
+            File.SetLastWriteTimeUtc(Path.Combine(v2, "config.json"), File.GetLastWriteTimeUtc(Path.Combine(v1, "config.json")).AddSeconds(1));
+            var data = Path.Combine(directory.FullName, "..data");
+            File.CreateSymbolicLink(data, "..v1");
+            var dockerConfig = Path.Combine(directory.FullName, "config.json");
+            File.CreateSymbolicLink(dockerConfig, Path.Combine("..data", "config.json"));
+            var resolver = new UpstreamCredentialResolver(_ => null);
+            resolver.Resolve("quay.io", new UpstreamOptions(), dockerConfig)!.Username.Should().Be("first");
+
+            File.CreateSymbolicLink(data + "_tmp", "..v2");
+            using (var rename = System.Diagnostics.Process.Start("mv", ["-T", data + "_tmp", data]))
+            {
+                rename.WaitForExit();
+                rename.ExitCode.Should().Be(0);
+            }
+
+            resolver.Resolve("quay.io", new UpstreamOptions(), dockerConfig)!.Username.Should().Be("other");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Credential_FingerprintSeparatesCredentials_ToStringHidesSecret()
     {
         var a = new UpstreamCredential("u", "p1", null, "k");

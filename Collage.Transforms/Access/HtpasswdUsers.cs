@@ -1,3 +1,4 @@
+using Collage.Transforms.Configuration;
 using System.Text.RegularExpressions;
 using Collage.Transforms.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,7 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
     private readonly object _lock = new();
     private volatile string _dummyHash = DefaultDummyHash;
     private volatile IReadOnlyDictionary<string, string> _hashes = new Dictionary<string, string>();
-    private (string Target, DateTime Written, long Length) _seen;
+    private FileStamp _seen;
     private long _checkedAt = long.MinValue;
 
     /// <summary>Which reading of the file is in force; a changed file changes it, so cached logins end.</summary>
@@ -63,7 +64,8 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
         lock (_lock)
         {
             Interlocked.Exchange(ref _checkedAt, now);
-            var seen = Look(path);
+            // The final target: a Kubernetes Secret volume's ..data swap changes it, not the link (FileStamp).
+            var seen = FileStamp.Of(path);
             if (seen == _seen)
             {
                 return;
@@ -87,21 +89,6 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
             {
                 LogRefused(logger, path, ex is FormatException ? ex.Message : ex.GetType().Name);
             }
-        }
-    }
-
-    // What the file is now: FileInfo of a symbolic link describes the link itself, which never changes when a
-    // Kubernetes Secret volume swaps its ..data link to a new folder, so the final target is looked at (and named).
-    private static (string Target, DateTime Written, long Length) Look(string path)
-    {
-        try
-        {
-            var file = File.ResolveLinkTarget(path, returnFinalTarget: true) as FileInfo ?? new FileInfo(path);
-            return file.Exists ? (file.FullName, file.LastWriteTimeUtc, file.Length) : (file.FullName, DateTime.MinValue, -1L);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return (path, DateTime.MinValue, -1L);
         }
     }
 

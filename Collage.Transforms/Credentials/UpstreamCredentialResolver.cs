@@ -48,15 +48,15 @@ internal sealed class UpstreamCredentialResolver(Func<string, string?>? environm
 
     private IReadOnlyDictionary<string, UpstreamCredential> ReadDockerConfig(string path)
     {
-        var file = new FileInfo(path);
-        var (length, written) = file.Exists ? (file.Length, file.LastWriteTimeUtc) : (-1, default);
-        if (_dockerConfigs.TryGetValue(path, out var known) && known.Length == length && known.Written == written)
+        // The final target: a Kubernetes Secret volume's ..data swap changes it, not the link (FileStamp).
+        var stamp = FileStamp.Of(path);
+        if (_dockerConfigs.TryGetValue(path, out var known) && known.Stamp == stamp)
         {
             return known.Credentials;
         }
 
         // A missing or malformed file throws here, naming the key, as it did when read once at start-up.
-        var read = new DockerConfigVersion(length, written, DockerConfigFile.Read(path));
+        var read = new DockerConfigVersion(stamp, DockerConfigFile.Read(path));
         _dockerConfigs[path] = read;
         return read.Credentials;
     }
@@ -83,5 +83,5 @@ internal sealed class UpstreamCredentialResolver(Func<string, string?>? environm
         return password;
     }
 
-    private sealed record DockerConfigVersion(long Length, DateTime Written, IReadOnlyDictionary<string, UpstreamCredential> Credentials);
+    private sealed record DockerConfigVersion(FileStamp Stamp, IReadOnlyDictionary<string, UpstreamCredential> Credentials);
 }

@@ -39,7 +39,11 @@ internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth h
             HttpResponseMessage response;
             try
             {
-                response = await breaker.SendAsync(token => SendOnceAsync(table, member, attempt, hasNext, token), cancellationToken);
+                // A member with members after it gets the response-header timeout, so one that accepts connections and never
+                // answers costs that long once; the last member is bounded by the caller's deadline only.
+                var client = clients.GetClient(table, member.Upstream);
+                response = await breaker.SendAsync(
+                    token => MemberRequest.SendAsync(client, attempt, hasNext ? table.Http.ResponseHeaderTimeout : null, token), cancellationToken);
             }
             catch (BrokenCircuitException)
             {
@@ -92,28 +96,6 @@ internal sealed class GroupHandler(UpstreamClientFactory clients, MemberHealth h
         }
 
         throw error ?? new HttpRequestException(HttpRequestError.ConnectionError, "Every member of the group is skipped by its circuit breaker.");
-    }
-
-    // A member that has members after it gets the response-header timeout, so one that accepts connections and never
-    // answers costs that long once; the last member is bounded by the caller's deadline only.
-    private async Task<HttpResponseMessage> SendOnceAsync(MountTable table, MountResolution member, HttpRequestMessage attempt, bool hasNext, CancellationToken cancellationToken)
-    {
-        var client = clients.GetClient(table, member.Upstream);
-        if (!hasNext)
-        {
-            return await client.SendAsync(attempt, cancellationToken);
-        }
-
-        using var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        headers.CancelAfter(table.Http.ResponseHeaderTimeout);
-        try
-        {
-            return await client.SendAsync(attempt, headers.Token);
-        }
-        catch (OperationCanceledException ex) when (headers.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException("The member sent no response headers within the response-header timeout.", ex);
-        }
     }
 
     // The same request for another member: its base URI and repository name, the same allow-listed headers, never an

@@ -84,7 +84,10 @@ internal sealed class GroupTagLister(UpstreamClientFactory clients, MemberHealth
             request.Headers.TryAddWithoutValidation("Accept", "application/json");
             try
             {
-                using var response = await breaker.SendAsync(token => SendAsync(table, member, request, hasNext, token), aborted);
+                // The client's abort is the only other bound here, so the last member gets the activity timeout.
+                var client = clients.GetClient(table, member.Upstream);
+                using var response = await breaker.SendAsync(
+                    token => MemberRequest.SendAsync(client, request, hasNext ? table.Http.ResponseHeaderTimeout : table.Http.ActivityTimeout, token), aborted);
                 var status = (int)response.StatusCode;
                 if (status == StatusCodes.Status404NotFound && pages == 0)
                 {
@@ -116,20 +119,6 @@ internal sealed class GroupTagLister(UpstreamClientFactory clients, MemberHealth
         }
 
         return new MemberTags.Listed(tags);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(MountTable table, MountResolution member, HttpRequestMessage request, bool hasNext, CancellationToken cancellationToken)
-    {
-        using var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        headers.CancelAfter(hasNext ? table.Http.ResponseHeaderTimeout : table.Http.ActivityTimeout);
-        try
-        {
-            return await clients.GetClient(table, member.Upstream).SendAsync(request, headers.Token);
-        }
-        catch (OperationCanceledException ex) when (headers.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException("The member sent no response headers in time.", ex);
-        }
     }
 
     // A member's next page, followed only within its own tag list (a Link elsewhere is not followed).

@@ -128,6 +128,26 @@ public sealed class ClientLoginTests : IDisposable
     }
 
     [Fact]
+    public void Login_ReloadChangesTheLimits_NewLimitersTakeOverAndTheOldAreDisposedAMinuteLater()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _login.Login(Request(Basic("alice:guess" + i), "10.0.0.1"), _policy);
+        }
+
+        _login.Login(Request(Basic("alice:wonderland"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
+        var old = (LoginLimiters)typeof(ClientLogin).GetField("_limiters", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(_login)!;
+        var reloaded = Policy(Htpasswd, attempts: 5);
+
+        _login.Login(Request(Basic("alice:wonderland"), "10.0.0.1"), reloaded).Outcome.Should().Be(LoginOutcome.User, "the new limits count afresh");
+        old.Failures.GetStatistics("address:10.0.0.1").Should().NotBeNull("a login that took the old pair may still be using it");
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        var disposed = () => old.Failures.GetStatistics("address:10.0.0.1");
+        disposed.Should().Throw<ObjectDisposedException>("the old pair's timers do not outlive it");
+    }
+
+    [Fact]
     public void Login_PastAttemptsOnOneName_FromManyAddresses_Throttled()
     {
         for (var i = 0; i < 3; i++)

@@ -23,8 +23,7 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
 
     private readonly ConcurrentDictionary<string, HtpasswdUsers> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string User, int Version, long Until)> _verified = new(StringComparer.Ordinal);
-    private (PartitionedRateLimiter<string> Failures, PartitionedRateLimiter<string> Checks)? _limiters;
-    private (int Attempts, TimeSpan Window) _limits;
+    private volatile LoginLimiters? _limiters;
 
     /// <summary>Who <paramref name="context"/>'s credentials name, under <paramref name="policy"/>.</summary>
     public (LoginOutcome Outcome, AccessIdentity Identity) Login(HttpContext context, AccessPolicy policy)
@@ -58,7 +57,8 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
             return (LoginOutcome.User, policy.IdentityOf(known.User));
         }
 
-        var (failures, checks) = Limiters(policy);
+        var limiters = Limiters(policy);
+        var (failures, checks) = (limiters.Failures, limiters.Checks);
         var address = $"address:{context.Connection.RemoteIpAddress}";
         var name = $"user:{user}";
         if (failures.GetStatistics(address)?.CurrentAvailablePermits == 0 || failures.GetStatistics(name)?.CurrentAvailablePermits == 0)
@@ -91,41 +91,42 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
 
     public void Dispose()
     {
-        _limiters?.Failures.Dispose();
-        _limiters?.Checks.Dispose();
+        _limiters?.Dispose();
     }
 
-    // Failed logins per window, and bcrypt checks in flight, both per address and per user name.
-    private (PartitionedRateLimiter<string> Failures, PartitionedRateLimiter<string> Checks) Limiters(AccessPolicy policy)
+    // Failed logins per window, and bcrypt checks in flight, both per address and per user name; new ones when a reload
+    // changes the limits. The old pair is disposed a minute later (its timers would live on otherwise), when no login
+    // that took it can still be using it.
+    private LoginLimiters Limiters(AccessPolicy policy)
     {
-        var limits = (policy.Options.LoginAttempts, policy.Options.LoginWindow);
-        if (_limiters is { } current && _limits == limits)
+        if (_limiters is { } current && current.Fit(policy))
         {
             return current;
         }
 
         lock (_files)
         {
-            if (_limiters is null || _limits != limits)
+            var old = _limiters;
+            if (old is not null && old.Fit(policy))
             {
-                _limits = limits;
-                _limiters = (
-                    PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = limits.LoginAttempts,
-                        Window = limits.LoginWindow,
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    })),
-                    PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions
-                    {
-                        PermitLimit = limits.LoginAttempts,
-                        QueueLimit = 0,
-                    })));
+                return old;
             }
 
-            return _limiters.Value;
+            var fresh = new LoginLimiters(policy.Options.LoginAttempts, policy.Options.LoginWindow);
+            _limiters = fresh;
+            if (old is not null)
+            {
+                _ = RetireAsync(old);
+            }
+
+            return fresh;
         }
+    }
+
+    private async Task RetireAsync(LoginLimiters old)
+    {
+        await Task.Delay(TimeSpan.FromMinutes(1), time);
+        old.Dispose();
     }
 
     private static bool TryReadBasic(string header, out string user, out string password)

@@ -13,7 +13,8 @@ namespace Collage.Transforms.Groups;
 /// </summary>
 internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetrics metrics)
 {
-    private readonly ConcurrentDictionary<string, MemberBreaker> _breakers = new(StringComparer.Ordinal);
+    // By upstream and break duration (a reload that changes it gets new breakers); a tuple, so a request allocates no key.
+    private readonly ConcurrentDictionary<(string Upstream, TimeSpan BreakDuration), MemberBreaker> _breakers = new();
     private int _observing;
 
     /// <summary>The breaker of <paramref name="upstream"/> under <paramref name="table"/>'s break duration.</summary>
@@ -28,10 +29,10 @@ internal sealed class MemberHealth(TimeProvider time, GroupLog log, CollageMetri
                 description: "The circuit breaker of each upstream that is a group member: 0 closed, 1 open, 2 half-open (one probe allowed), 3 isolated.");
         }
 
-        var key = $"{upstream.Id}|{table.Http.BreakDuration.Ticks}";
+        var key = (upstream.Id, table.Http.BreakDuration);
         return _breakers.TryGetValue(key, out var breaker)
             ? breaker
-            : _breakers.GetOrAdd(key, _ => Build(upstream, table.Http.BreakDuration));
+            : _breakers.GetOrAdd(key, k => Build(upstream, k.BreakDuration));
     }
 
     /// <summary>Every breaker's upstream and state, for <c>/readyz</c>.</summary>

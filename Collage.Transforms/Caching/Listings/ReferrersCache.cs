@@ -25,7 +25,7 @@ internal sealed class ReferrersCache(PullThroughCache cache)
         var age = known is null ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(now - known.FetchedAt);
         if (known is not null && age < policy.TagTtl)
         {
-            ListingStale.Answered(cache, feature, Kind, CacheOutcome.Hit);
+            ListingOutcome.Answered(cache, feature, Kind, CacheOutcome.Hit);
             await ListingAnswers.WriteAsync(context, known, CacheOutcome.Hit);
             return;
         }
@@ -36,11 +36,11 @@ internal sealed class ReferrersCache(PullThroughCache cache)
         {
             _answers.KeepIfGood(key, context, buffer, cache.Time.GetUtcNow().ToUnixTimeMilliseconds());
             context.Response.Headers[ContentResponder.CacheHeader] = CacheOutcomeNames.Header(CacheOutcome.Miss);
-            ListingStale.Answered(cache, feature, Kind, CacheOutcome.Miss);
+            ListingOutcome.Answered(cache, feature, Kind, CacheOutcome.Miss);
         }
         else if (CachePolicy.IsUpstreamFailure(status) && known is not null && age <= policy.TagTtl + policy.StaleIfError)
         {
-            ListingStale.Served(cache, feature, Kind, status);
+            ListingOutcome.Served(cache, feature, Kind, status);
             await ListingAnswers.WriteAsync(context, known, CacheOutcome.Stale);
             return;
         }

@@ -27,7 +27,7 @@ internal sealed class TagListCache(PullThroughCache cache)
             && _answers.TryGet(key, out var stale)
             && TimeSpan.FromMilliseconds(now - stale.FetchedAt) <= policy.TagTtl + policy.StaleIfError)
         {
-            ListingStale.Served(cache, feature, Kind, status);
+            ListingOutcome.Served(cache, feature, Kind, status);
             await ListingAnswers.WriteAsync(context, stale, CacheOutcome.Stale);
             return;
         }

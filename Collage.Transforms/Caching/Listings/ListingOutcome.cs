@@ -3,7 +3,7 @@ using Collage.Transforms.Registry;
 namespace Collage.Transforms.Caching.Listings;
 
 /// <summary>The bookkeeping of a listing answered from memory: the request's outcome, the metric, and the stale log line.</summary>
-internal static class ListingStale
+internal static class ListingOutcome
 {
     /// <summary>Records an answer of <paramref name="kind"/> from memory with <paramref name="outcome"/>.</summary>
     public static void Answered(PullThroughCache cache, RegistryRequestFeature feature, string kind, CacheOutcome outcome)

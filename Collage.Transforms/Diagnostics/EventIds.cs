@@ -89,4 +89,5 @@ internal static class EventIds
     // 1600s: Client access control.
     public const int HtpasswdLoaded = 1601;
     public const int HtpasswdRefused = 1602;
+    public const int AccessPolicyWarning = 1603;
 }

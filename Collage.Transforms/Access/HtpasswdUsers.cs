@@ -72,27 +72,41 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
 
         lock (_lock)
         {
-            Interlocked.Exchange(ref _checkedAt, now);
-            // The final target: a Kubernetes Secret volume's ..data swap changes it, not the link (FileStamp).
-            var seen = FileStamp.Of(path);
-            if (seen == _seen)
-            {
-                return;
-            }
-
-            _seen = seen;
+            // Marked as looked at only once the look is over: callers meanwhile wait for it here, instead of checking
+            // against no users at all while the file is read for the first time (right passwords got 401 then).
             try
             {
-                var hashes = Parse(File.ReadAllLines(path));
-                _dummyCost = hashes.Count == 0 ? _dummyCost : hashes.Values.GroupBy(Cost).MaxBy(g => g.Count())!.Key;
-                _hashes = hashes;
-                Version++;
-                LogLoaded(logger, path, _hashes.Count);
+                Reread();
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            finally
             {
-                LogRefused(logger, path, ex is FormatException ? ex.Message : ex.GetType().Name);
+                Interlocked.Exchange(ref _checkedAt, now);
             }
+        }
+    }
+
+    // Under the lock.
+    private void Reread()
+    {
+        // The final target: a Kubernetes Secret volume's ..data swap changes it, not the link (FileStamp).
+        var seen = FileStamp.Of(path);
+        if (seen == _seen)
+        {
+            return;
+        }
+
+        _seen = seen;
+        try
+        {
+            var hashes = Parse(File.ReadAllLines(path));
+            _dummyCost = hashes.Count == 0 ? _dummyCost : hashes.Values.GroupBy(Cost).MaxBy(g => g.Count())!.Key;
+            _hashes = hashes;
+            Version++;
+            LogLoaded(logger, path, _hashes.Count);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            LogRefused(logger, path, ex is FormatException ? ex.Message : ex.GetType().Name);
         }
     }
 

@@ -1,5 +1,7 @@
 using Collage.Tests.EndToEnd.Infrastructure;
 using Collage.Tests.Functional.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Collage.Tests.EndToEnd.Access;
 
@@ -15,13 +17,17 @@ internal sealed class AccessGateway : IAsyncDisposable
 
     private readonly TempDirectory _directory;
 
-    private AccessGateway(TempDirectory directory, CollageServer collage)
+    private AccessGateway(TempDirectory directory, CollageServer collage, ClientRequestRecorder requests)
     {
         _directory = directory;
         Collage = collage;
+        Requests = requests;
     }
 
     public CollageServer Collage { get; }
+
+    /// <summary>What each client request carried (Authorization scheme, token claims), recorded in front of Collage.</summary>
+    public ClientRequestRecorder Requests { get; }
 
     /// <summary><c>127.0.0.1:port</c>, the registry name clients use for Collage.</summary>
     public string HostPort => $"127.0.0.1:{Collage.BaseUri.Port}";
@@ -36,29 +42,31 @@ internal sealed class AccessGateway : IAsyncDisposable
         var htpasswd = directory.Combine("htpasswd");
         (await ProcessRunner.RunAsync("htpasswd", ["-Bbc", htpasswd, "alice", AlicePassword], TimeSpan.FromSeconds(30))).EnsureSuccess();
         (await ProcessRunner.RunAsync("htpasswd", ["-Bb", htpasswd, "bob", BobPassword], TimeSpan.FromSeconds(30))).EnsureSuccess();
-        var registry = $"http://{fixture.RegistryA.HostPort}";
-        var collage = await CollageServer.StartAsync(new
-        {
-            mappings = new Dictionary<string, string>
-            {
-                ["public"] = $"{registry}/library",
-                ["team"] = $"{registry}/team",
-                ["other"] = $"{registry}/other",
-            },
-            access = new
-            {
-                htpasswd,
-                groups = new Dictionary<string, string[]> { ["platform"] = ["alice"] },
-                anonymous = new[] { "public/**" },
-                rules = new object[]
-                {
-                    new { repositories = new[] { "team/**" }, groups = new[] { "platform" } },
-                    new { repositories = new[] { "other/**" }, users = new[] { "bob" } },
-                },
-            },
-        });
-        return new AccessGateway(directory, collage);
+        var requests = new ClientRequestRecorder();
+        var collage = await CollageServer.StartAsync(Config($"http://{fixture.RegistryA.HostPort}", htpasswd), services => services.AddSingleton<IStartupFilter>(requests));
+        return new AccessGateway(directory, collage, requests);
     }
+
+    private static object Config(string registry, string htpasswd) => new
+    {
+        mappings = new Dictionary<string, string>
+        {
+            ["public"] = $"{registry}/library",
+            ["team"] = $"{registry}/team",
+            ["other"] = $"{registry}/other",
+        },
+        access = new
+        {
+            htpasswd,
+            groups = new Dictionary<string, string[]> { ["platform"] = ["alice"] },
+            anonymous = new[] { "public/**" },
+            rules = new object[]
+            {
+                new { repositories = new[] { "team/**" }, groups = new[] { "platform" } },
+                new { repositories = new[] { "other/**" }, users = new[] { "bob" } },
+            },
+        },
+    };
 
     /// <summary>A skopeo reference to <paramref name="repository"/> on Collage.</summary>
     public string Docker(string repository, string tag) => $"docker://{HostPort}/{repository}:{tag}";

@@ -15,7 +15,9 @@ internal static class AccessConfigReader
     private static readonly string[] Keys =
     [
         nameof(AccessOptions.Htpasswd), nameof(AccessOptions.Groups), nameof(AccessOptions.Anonymous), nameof(AccessOptions.Authenticated),
-        nameof(AccessOptions.Rules), nameof(AccessOptions.LoginAttempts), nameof(AccessOptions.LoginWindow), nameof(AccessOptions.Oidc),
+        nameof(AccessOptions.Rules), nameof(AccessOptions.LoginAttempts), nameof(AccessOptions.LoginWindow),
+        nameof(AccessOptions.TokenKey), nameof(AccessOptions.TokenLifetime), nameof(AccessOptions.RefreshTokenLifetime),
+        nameof(AccessOptions.Oidc),
     ];
 
     private static readonly string[] RuleKeys =
@@ -55,6 +57,9 @@ internal static class AccessConfigReader
             Rules = access.GetSection(nameof(AccessOptions.Rules)).GetChildren().Select(ReadRule).ToList(),
             LoginAttempts = section.WholeNumber(nameof(AccessOptions.LoginAttempts), defaults.LoginAttempts, 1, 1_000_000),
             LoginWindow = section.Duration(nameof(AccessOptions.LoginWindow), defaults.LoginWindow),
+            TokenKey = TokenKey(section, access[nameof(AccessOptions.TokenKey)]),
+            TokenLifetime = section.Duration(nameof(AccessOptions.TokenLifetime), defaults.TokenLifetime),
+            RefreshTokenLifetime = section.Duration(nameof(AccessOptions.RefreshTokenLifetime), defaults.RefreshTokenLifetime),
             Oidc = ReadOidc(access),
         };
     }
@@ -131,6 +136,28 @@ internal static class AccessConfigReader
             ClockSkew = skew,
             MetadataRefresh = refresh,
         };
+    }
+
+    // The key must load now: a replica that starts without it would issue tokens no other replica accepts.
+    private static string? TokenKey(ConfigSection section, string? path)
+    {
+        if (path is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var key = section.KeyPath(nameof(AccessOptions.TokenKey));
+        if (!File.Exists(path))
+        {
+            throw new CollageConfigException(key, $"the file '{path}' does not exist. Write one with 'openssl ecparam -name prime256v1 -genkey -noout -out FILE', or leave the key out to have one generated at start-up.");
+        }
+
+        if (Transforms.Access.Tokens.TokenSigningKey.TryLoad(path) is null)
+        {
+            throw new CollageConfigException(key, $"'{path}' holds no RSA or EC P-256 private key in PEM. Write one with 'openssl ecparam -name prime256v1 -genkey -noout -out FILE'.");
+        }
+
+        return path;
     }
 
     private static AccessRuleOptions ReadRule(IConfigurationSection rule)

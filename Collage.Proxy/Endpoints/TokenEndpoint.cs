@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Collage.Transforms.Access.Tokens;
 using Collage.Transforms.Passthrough;
 using Collage.Transforms.Registry;
 using Microsoft.AspNetCore.Http.Features;
@@ -7,10 +8,11 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Collage.Proxy.Endpoints;
 
 /// <summary>
-/// <c>/v2/token</c>: Collage's token endpoint for pass-through upstreams, the realm of Collage's challenges. Speaks
+/// <c>/v2/token</c>: Collage's token endpoint, the realm of Collage's challenges: under access control it issues
+/// Collage's own tokens (<see cref="TokenIssuer"/>), else it serves pass-through upstreams. Speaks
 /// the distribution token spec (GET with optional Basic credentials, <c>scope</c> repeated) and its OAuth 2.0 form
-/// (POST with <c>grant_type=password</c> or <c>refresh_token</c>, which containerd uses); the work is done by
-/// <see cref="TokenRelay"/>.
+/// (POST with <c>grant_type=password</c> or <c>refresh_token</c>, which containerd uses); for pass-through the work is
+/// done by <see cref="TokenRelay"/>.
 /// </summary>
 internal static class TokenEndpoint
 {
@@ -22,7 +24,7 @@ internal static class TokenEndpoint
     /// </summary>
     public const long MaxFormBytes = 16 * 1024;
 
-    public static async Task HandleAsync(HttpContext context, TokenRelay relay)
+    public static async Task HandleAsync(HttpContext context, TokenRelay relay, TokenIssuer issuer)
     {
         var request = context.Request;
         List<string> scopes = [];
@@ -71,13 +73,25 @@ internal static class TokenEndpoint
 
         // The front door chose the map, by the Host or by the ns that Collage's challenge put into this realm.
         var feature = context.Features.GetRequiredFeature<RegistryRequestFeature>();
-        var result = await relay.RelayAsync(feature.Table, feature.Map, scopes, grant, context.RequestAborted);
+        var result = feature.Table.Access is { } policy
+            ? await issuer.IssueAsync(context, feature, policy, scopes, grant)
+            : await relay.RelayAsync(feature.Table, feature.Map, scopes, grant, context.RequestAborted);
 
         // RFC 6749 section 5.1: token answers must not be cached by anyone on the way.
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
         if (result.Error is { } error)
         {
+            if (result.Challenge is { } challenge)
+            {
+                context.Response.Headers.WWWAuthenticate = challenge;
+            }
+
+            if (result.RetryAfterSeconds is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             await error.WriteAsync(context);
             return;
         }

@@ -83,17 +83,43 @@ internal sealed partial class FrontDoorMiddleware(RequestDelegate next, MountTab
         }
 
         // Before the mount is looked up: an unmounted name and a forbidden one get the same answer.
-        if (table.Access is { } policy && access.Refuse(context, feature, request, policy) is { } refusal)
+        if (table.Access is { } policy)
         {
-            return refusal;
+            var decision = access.DecideAsync(context, feature, request, policy);
+            if (!decision.IsCompletedSuccessfully)
+            {
+                return ResolveAfterAsync(decision, context, feature, request);
+            }
+
+            if (decision.Result is { } refusal)
+            {
+                return refusal;
+            }
         }
 
+        return Resolve(context, feature, request);
+    }
+
+    // A token or login checked for the first time (a signature, bcrypt, an OIDC issuer's keys): the rest waits for it.
+    private async Task ResolveAfterAsync(ValueTask<Task?> decision, HttpContext context, RegistryRequestFeature feature, RegistryRequest request)
+    {
+        if (await decision is { } refusal)
+        {
+            await refusal;
+            return;
+        }
+
+        await Resolve(context, feature, request);
+    }
+
+    private Task Resolve(HttpContext context, RegistryRequestFeature feature, RegistryRequest request)
+    {
         if (request.Kind is RegistryRequestKind.Base or RegistryRequestKind.Catalog)
         {
             return next(context);
         }
 
-        if (map.Resolve(request.Name) is not { } resolution)
+        if (feature.Map.Resolve(request.Name) is not { } resolution)
         {
             return OciErrors.NameUnknown(request.Name).WriteAsync(context);
         }

@@ -52,5 +52,8 @@ internal static class CollageServices
         services.AddReferrers();
         services.AddSingleton<ClientLogin>();
         services.AddSingleton<AccessGate>();
+        services.AddSingleton<Transforms.Access.Tokens.TokenSigningKeys>();
+        services.AddSingleton<Transforms.Access.Tokens.AccessTokens>();
+        services.AddSingleton<Transforms.Access.Tokens.TokenIssuer>();
     }
 }

@@ -28,6 +28,10 @@ public sealed class ClientLoginTests : IDisposable
 
     private string Htpasswd => Path.Combine(_directory, "htpasswd");
 
+    // The login of a request from its connection's address (no proxy in front).
+    private (LoginOutcome Outcome, AccessIdentity Identity) Login(HttpContext context, AccessPolicy policy) =>
+        _login.LoginAsync(context, policy, context.Connection.RemoteIpAddress?.ToString() ?? "unknown").AsTask().GetAwaiter().GetResult();
+
     public void Dispose()
     {
         _login.Dispose();
@@ -37,7 +41,7 @@ public sealed class ClientLoginTests : IDisposable
     [Fact]
     public void Login_NoAuthorization_Anonymous()
     {
-        var (outcome, identity) = _login.Login(Request(null), _policy);
+        var (outcome, identity) = Login(Request(null), _policy);
 
         outcome.Should().Be(LoginOutcome.Anonymous);
         identity.IsAnonymous.Should().BeTrue();
@@ -46,7 +50,7 @@ public sealed class ClientLoginTests : IDisposable
     [Fact]
     public void Login_RightPassword_UserWithGroups()
     {
-        var (outcome, identity) = _login.Login(Request(Basic("alice:wonderland")), _policy);
+        var (outcome, identity) = Login(Request(Basic("alice:wonderland")), _policy);
 
         outcome.Should().Be(LoginOutcome.User);
         identity.User.Should().Be("alice");
@@ -56,7 +60,7 @@ public sealed class ClientLoginTests : IDisposable
     [Fact]
     public void Login_Utf8AndColonInPassword_SplitAtFirstColon()
     {
-        _login.Login(Request(Basic("jürgen:pä:ss wört")), _policy).Outcome.Should().Be(LoginOutcome.User);
+        Login(Request(Basic("jürgen:pä:ss wört")), _policy).Outcome.Should().Be(LoginOutcome.User);
     }
 
     [Theory]
@@ -67,7 +71,7 @@ public sealed class ClientLoginTests : IDisposable
     [InlineData("alicewonderland")]
     public void Login_WrongOrMalformedBasic_Refused(string credentials)
     {
-        _login.Login(Request(Basic(credentials)), _policy).Outcome.Should().Be(LoginOutcome.Refused);
+        Login(Request(Basic(credentials)), _policy).Outcome.Should().Be(LoginOutcome.Refused);
     }
 
     [Theory]
@@ -78,7 +82,7 @@ public sealed class ClientLoginTests : IDisposable
     [InlineData("garbage")]
     public void Login_OtherSchemeOrBadEncoding_Refused(string header)
     {
-        _login.Login(Request(header), _policy).Outcome.Should().Be(LoginOutcome.Refused);
+        Login(Request(header), _policy).Outcome.Should().Be(LoginOutcome.Refused);
     }
 
     [Fact]
@@ -87,12 +91,12 @@ public sealed class ClientLoginTests : IDisposable
         // containers/image sends "Basic Og==" after a Basic challenge when it has no credentials.
         for (var i = 0; i < 5; i++)
         {
-            var (outcome, identity) = _login.Login(Request("Basic Og=="), _policy);
+            var (outcome, identity) = Login(Request("Basic Og=="), _policy);
             outcome.Should().Be(LoginOutcome.Anonymous);
             identity.IsAnonymous.Should().BeTrue();
         }
 
-        _login.Login(Request(Basic("alice:wonderland")), _policy).Outcome.Should().Be(LoginOutcome.User, "no failed login was counted");
+        Login(Request(Basic("alice:wonderland")), _policy).Outcome.Should().Be(LoginOutcome.User, "no failed login was counted");
     }
 
     [Fact]
@@ -100,7 +104,7 @@ public sealed class ClientLoginTests : IDisposable
     {
         var header = "bASIC " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:wonderland"));
 
-        _login.Login(Request(header), _policy).Outcome.Should().Be(LoginOutcome.User);
+        Login(Request(header), _policy).Outcome.Should().Be(LoginOutcome.User);
     }
 
     [Fact]
@@ -108,7 +112,7 @@ public sealed class ClientLoginTests : IDisposable
     {
         var policy = AccessPolicy.Build(new AccessOptions { Authenticated = ["**"] });
 
-        _login.Login(Request(Basic("alice:wonderland")), policy).Outcome.Should().Be(LoginOutcome.Refused);
+        Login(Request(Basic("alice:wonderland")), policy).Outcome.Should().Be(LoginOutcome.Refused);
     }
 
     [Fact]
@@ -116,15 +120,15 @@ public sealed class ClientLoginTests : IDisposable
     {
         for (var i = 0; i < 3; i++)
         {
-            _login.Login(Request(Basic("alice:guess" + i), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Refused);
+            Login(Request(Basic("alice:guess" + i), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Refused);
         }
 
-        _login.Login(Request(Basic("alice:guess"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
-        _login.Login(Request(Basic("alice:wonderland"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
-        _login.Login(Request(Basic("bob:builder"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled, "the address is throttled");
-        _login.Login(Request(Basic("alice:wonderland"), "10.0.0.2"), _policy).Outcome.Should().Be(LoginOutcome.Throttled, "the user name is throttled");
-        _login.Login(Request(Basic("bob:builder"), "10.0.0.2"), _policy).Outcome.Should().Be(LoginOutcome.User, "another name from another address");
-        _login.Login(Request(null, "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Anonymous, "no credentials, nothing to throttle");
+        Login(Request(Basic("alice:guess"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
+        Login(Request(Basic("alice:wonderland"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
+        Login(Request(Basic("bob:builder"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled, "the address is throttled");
+        Login(Request(Basic("alice:wonderland"), "10.0.0.2"), _policy).Outcome.Should().Be(LoginOutcome.Throttled, "the user name is throttled");
+        Login(Request(Basic("bob:builder"), "10.0.0.2"), _policy).Outcome.Should().Be(LoginOutcome.User, "another name from another address");
+        Login(Request(null, "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Anonymous, "no credentials, nothing to throttle");
     }
 
     [Fact]
@@ -132,14 +136,14 @@ public sealed class ClientLoginTests : IDisposable
     {
         for (var i = 0; i < 3; i++)
         {
-            _login.Login(Request(Basic("alice:guess" + i), "10.0.0.1"), _policy);
+            Login(Request(Basic("alice:guess" + i), "10.0.0.1"), _policy);
         }
 
-        _login.Login(Request(Basic("alice:wonderland"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
+        Login(Request(Basic("alice:wonderland"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
         var old = (LoginLimiters)typeof(ClientLogin).GetField("_limiters", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(_login)!;
         var reloaded = Policy(Htpasswd, attempts: 5);
 
-        _login.Login(Request(Basic("alice:wonderland"), "10.0.0.1"), reloaded).Outcome.Should().Be(LoginOutcome.User, "the new limits count afresh");
+        Login(Request(Basic("alice:wonderland"), "10.0.0.1"), reloaded).Outcome.Should().Be(LoginOutcome.User, "the new limits count afresh");
         old.Failures.GetStatistics("address:10.0.0.1").Should().NotBeNull("a login that took the old pair may still be using it");
         _time.Advance(TimeSpan.FromMinutes(1));
 
@@ -152,34 +156,34 @@ public sealed class ClientLoginTests : IDisposable
     {
         for (var i = 0; i < 3; i++)
         {
-            _login.Login(Request(Basic("alice:guess"), $"10.0.1.{i}"), _policy).Outcome.Should().Be(LoginOutcome.Refused);
+            Login(Request(Basic("alice:guess"), $"10.0.1.{i}"), _policy).Outcome.Should().Be(LoginOutcome.Refused);
         }
 
-        _login.Login(Request(Basic("alice:wonderland"), "10.0.1.99"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
-        _login.Login(Request(Basic("bob:builder"), "10.0.1.98"), _policy).Outcome.Should().Be(LoginOutcome.User);
+        Login(Request(Basic("alice:wonderland"), "10.0.1.99"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
+        Login(Request(Basic("bob:builder"), "10.0.1.98"), _policy).Outcome.Should().Be(LoginOutcome.User);
     }
 
     [Fact]
     public void Login_UserRemovedFromFile_RefusedOnceReRead()
     {
-        _login.Login(Request(Basic("bob:builder")), _policy).Outcome.Should().Be(LoginOutcome.User);
+        Login(Request(Basic("bob:builder")), _policy).Outcome.Should().Be(LoginOutcome.User);
 
         File.WriteAllText(Htpasswd, Line("alice", "wonderland") + "\n");
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        _login.Login(Request(Basic("bob:builder")), _policy).Outcome.Should().Be(LoginOutcome.Refused, "a remembered login ends when the file changes");
+        Login(Request(Basic("bob:builder")), _policy).Outcome.Should().Be(LoginOutcome.Refused, "a remembered login ends when the file changes");
     }
 
     [Fact]
     public void Login_PasswordChanged_OldOneRefusedOnceReRead()
     {
-        _login.Login(Request(Basic("alice:wonderland")), _policy).Outcome.Should().Be(LoginOutcome.User);
+        Login(Request(Basic("alice:wonderland")), _policy).Outcome.Should().Be(LoginOutcome.User);
 
         File.WriteAllText(Htpasswd, Line("alice", "looking-glass") + "\n" + Line("bob", "builder") + "\n");
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        _login.Login(Request(Basic("alice:wonderland")), _policy).Outcome.Should().Be(LoginOutcome.Refused);
-        _login.Login(Request(Basic("alice:looking-glass")), _policy).Outcome.Should().Be(LoginOutcome.User);
+        Login(Request(Basic("alice:wonderland")), _policy).Outcome.Should().Be(LoginOutcome.Refused);
+        Login(Request(Basic("alice:looking-glass")), _policy).Outcome.Should().Be(LoginOutcome.User);
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public sealed class AccessConfigReaderTests : IDisposable
     [Theory]
     [InlineData("{ \"htpaswd\": \"/x\" }", "Collage:access:htpaswd", "*Did you mean 'Htpasswd'?*")]
     [InlineData("{ \"anonymus\": [\"a/**\"] }", "Collage:access:anonymus", "*Did you mean 'Anonymous'?*")]
-    [InlineData("{ \"tokenKey\": \"/k.pem\" }", "Collage:access:tokenKey", "*Allowed here: Htpasswd, Groups, Anonymous, Authenticated, Rules, LoginAttempts, LoginWindow*")]
+    [InlineData("{ \"tokenkeys\": \"/k.pem\" }", "Collage:access:tokenkeys", "*Did you mean 'TokenKey'?*")]
     [InlineData("{ \"rules\": [ { \"repositores\": [\"a/**\"], \"users\": [\"alice\"] } ] }", "Collage:access:rules:0:repositores", "*Did you mean 'Repositories'?*")]
     [InlineData("{ \"rules\": [ { \"repositories\": [\"a/**\"], \"user\": [\"alice\"] } ] }", "Collage:access:rules:0:user", "*Did you mean 'Users'?*")]
     [InlineData("{ \"rules\": [ { \"repositories\": [\"a/**\"], \"users\": [\"alice\"], \"vhost\": [\"a.lan\"] } ] }", "Collage:access:rules:0:vhost", "*Did you mean 'Vhosts'?*")]

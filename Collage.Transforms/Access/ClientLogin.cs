@@ -22,23 +22,32 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
 
     private readonly ConcurrentDictionary<string, HtpasswdUsers> _files = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (string User, int Version, long Until)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (AccessIdentity Identity, int Version, long Until)> _verified = new(StringComparer.Ordinal);
     private volatile LoginLimiters? _limiters;
 
-    /// <summary>Who <paramref name="context"/>'s credentials name, under <paramref name="policy"/>.</summary>
-    public (LoginOutcome Outcome, AccessIdentity Identity) Login(HttpContext context, AccessPolicy policy)
+    /// <summary>
+    /// Who <paramref name="context"/>'s Basic credentials name, under <paramref name="policy"/>; no Authorization is
+    /// anonymous, anything but Basic is refused (the gate reads Bearer tokens itself).
+    /// </summary>
+    public ValueTask<(LoginOutcome Outcome, AccessIdentity Identity)> LoginAsync(HttpContext context, AccessPolicy policy, string address)
     {
         var header = context.Request.Headers.Authorization.ToString();
         if (header.Length == 0)
         {
-            return (LoginOutcome.Anonymous, AccessIdentity.Anonymous);
+            return ValueTask.FromResult((LoginOutcome.Anonymous, AccessIdentity.Anonymous));
         }
 
-        if (!TryReadBasic(header, out var user, out var password) || policy.Options.Htpasswd is not { } path)
-        {
-            return (LoginOutcome.Refused, AccessIdentity.Anonymous);
-        }
+        return TryReadBasic(header, out var user, out var password)
+            ? CheckAsync(address, user, password, policy)
+            : ValueTask.FromResult((LoginOutcome.Refused, AccessIdentity.Anonymous));
+    }
 
+    /// <summary>
+    /// Whether <paramref name="user"/> and <paramref name="password"/> (from a Basic header or a token request) log in
+    /// from <paramref name="address"/>: an htpasswd user's password, or a token of the configured OIDC issuer.
+    /// </summary>
+    public async ValueTask<(LoginOutcome Outcome, AccessIdentity Identity)> CheckAsync(string address, string user, string password, AccessPolicy policy)
+    {
         if (user.Length == 0 && password.Length == 0)
         {
             // "Basic Og==", an empty user and password: what containers/image sends after a Basic challenge when it
@@ -46,45 +55,58 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
             return (LoginOutcome.Anonymous, AccessIdentity.Anonymous);
         }
 
-        var users = _files.GetOrAdd(path, p => new HtpasswdUsers(p, time, loggers.CreateLogger("Collage.Access")));
+        var path = policy.Options.Htpasswd;
+        var users = path is null ? null : _files.GetOrAdd(path, p => new HtpasswdUsers(p, time, loggers.CreateLogger("Collage.Access")));
         var key = Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{path}\n{user}\n{password}")));
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
 
         // A remembered login holds only while the file it was checked against is the one in force.
-        users.Refresh();
-        if (_verified.TryGetValue(key, out var known) && known.Until > now && known.Version == users.Version)
+        users?.Refresh();
+        var version = users?.Version ?? 0;
+        if (_verified.TryGetValue(key, out var known) && known.Until > now && known.Version == version)
         {
-            return (LoginOutcome.User, policy.IdentityOf(known.User));
+            return (LoginOutcome.User, known.Identity);
         }
 
         var limiters = Limiters(policy);
         var (failures, checks) = (limiters.Failures, limiters.Checks);
-        var address = $"address:{context.Connection.RemoteIpAddress}";
-        var name = $"user:{user}";
-        if (failures.GetStatistics(address)?.CurrentAvailablePermits == 0 || failures.GetStatistics(name)?.CurrentAvailablePermits == 0)
+        var byAddress = $"address:{address}";
+        var byName = $"user:{user}";
+        if (failures.GetStatistics(byAddress)?.CurrentAvailablePermits == 0 || failures.GetStatistics(byName)?.CurrentAvailablePermits == 0)
         {
             return (LoginOutcome.Throttled, AccessIdentity.Anonymous);
         }
 
         // A failure is counted only once its check is over, so a burst sent at once would all pass the test above:
         // checks in flight are bounded too (per address and per name), so a window allows at most twice the attempts.
-        using var addressCheck = checks.AttemptAcquire(address);
-        using var nameCheck = checks.AttemptAcquire(name);
+        using var addressCheck = checks.AttemptAcquire(byAddress);
+        using var nameCheck = checks.AttemptAcquire(byName);
         if (!addressCheck.IsAcquired || !nameCheck.IsAcquired)
         {
             return (LoginOutcome.Throttled, AccessIdentity.Anonymous);
         }
 
-        if (!users.Verify(user, password))
+        var identity = await VerifyAsync(users, user, password, policy).ConfigureAwait(false);
+        if (identity is null)
         {
-            failures.AttemptAcquire(address).Dispose();
-            failures.AttemptAcquire(name).Dispose();
+            failures.AttemptAcquire(byAddress).Dispose();
+            failures.AttemptAcquire(byName).Dispose();
             return (LoginOutcome.Refused, AccessIdentity.Anonymous);
         }
 
-        _verified[key] = (user, users.Version, now + (long)Remembered.TotalMilliseconds);
-        return (LoginOutcome.User, policy.IdentityOf(user));
+        var until = now + (long)Remembered.TotalMilliseconds;
+        if (identity.Until is { } expires)
+        {
+            until = Math.Min(until, expires.ToUnixTimeMilliseconds());
+        }
+
+        _verified[key] = (identity, version, until);
+        return (LoginOutcome.User, identity);
     }
+
+    /// <summary>Whether <paramref name="user"/> is still in the htpasswd file of <paramref name="policy"/> (a refresh asks).</summary>
+    public bool StillListed(string user, AccessPolicy policy) =>
+        policy.Options.Htpasswd is { } path && _files.GetOrAdd(path, p => new HtpasswdUsers(p, time, loggers.CreateLogger("Collage.Access"))).Contains(user);
 
     /// <summary>How long a throttled client should wait, for <c>Retry-After</c>.</summary>
     public static int RetryAfterSeconds(AccessPolicy policy) => Math.Max(1, (int)Math.Ceiling(policy.Options.LoginWindow.TotalSeconds));
@@ -127,6 +149,17 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
     {
         await Task.Delay(TimeSpan.FromMinutes(1), time);
         old.Dispose();
+    }
+
+    // The password is a token of the OIDC issuer when one is configured and it looks like a JWT; else an htpasswd one.
+    private ValueTask<AccessIdentity?> VerifyAsync(HtpasswdUsers? users, string user, string password, AccessPolicy policy)
+    {
+        if (users is null || !users.Verify(user, password))
+        {
+            return ValueTask.FromResult<AccessIdentity?>(null);
+        }
+
+        return ValueTask.FromResult<AccessIdentity?>(policy.IdentityOf(user));
     }
 
     private static bool TryReadBasic(string header, out string user, out string password)

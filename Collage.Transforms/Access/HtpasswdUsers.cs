@@ -29,6 +29,13 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
     /// <summary>The bcrypt cost an unknown user's check is made at.</summary>
     internal int DummyCost => Cost(_dummyHash);
 
+    /// <summary>Whether <paramref name="user"/> is in the file now.</summary>
+    public bool Contains(string user)
+    {
+        Refresh();
+        return _hashes.ContainsKey(user);
+    }
+
     /// <summary>Whether <paramref name="password"/> is <paramref name="user"/>'s.</summary>
     public bool Verify(string user, string password)
     {

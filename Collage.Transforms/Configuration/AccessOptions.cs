@@ -35,4 +35,22 @@ public sealed record AccessOptions
 
     /// <summary>The window of <see cref="LoginAttempts"/>. Default 1 min.</summary>
     public TimeSpan LoginWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A PEM file with the private key (RSA, or EC P-256) that signs the tokens Collage's token endpoint issues to its
+    /// clients, re-read when it changes (the previous key is still accepted until the tokens it signed expire). Give
+    /// every replica the same file so each accepts the others' tokens. Default: none, so a key is generated at
+    /// start-up and tokens hold only on the instance that issued them.
+    /// </summary>
+    public string? TokenKey { get; init; }
+
+    /// <summary>How long a token from Collage's token endpoint is valid. Default 5 min, as distribution's token server.</summary>
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a refresh token is valid (given to clients that ask for one: docker login's identity token, containerd's
+    /// <c>access_type=offline</c>). A refresh is refused once its user is gone from the htpasswd file, and one from an
+    /// OIDC login never outlives that login's token. Default 1 day.
+    /// </summary>
+    public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(1);
 }

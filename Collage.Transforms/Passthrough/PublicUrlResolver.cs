@@ -47,6 +47,38 @@ internal sealed class PublicUrlResolver(PassthroughOptions options)
     /// <summary>The service Collage's challenges name: the authority of its public URL.</summary>
     public string Service(HttpContext context) => new Uri(Resolve(context)).Authority;
 
+    /// <summary>
+    /// The client's address, for throttling logins: the connection's peer, or, when that peer is a trusted proxy, the
+    /// nearest address in <c>X-Forwarded-For</c> that is not one (proxies append, so the addresses right of it were
+    /// written by proxies Collage trusts and the ones left of it by anyone). Never the header of an untrusted peer,
+    /// who could otherwise pick a fresh address for every guess.
+    /// </summary>
+    public string ClientAddress(HttpContext context)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (!IsTrustedProxy(remote))
+        {
+            return remote?.ToString() ?? "unknown";
+        }
+
+        var forwarded = context.Request.Headers["X-Forwarded-For"];
+        var hops = string.Join(',', forwarded.ToArray()).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        for (var i = hops.Length - 1; i >= 0; i--)
+        {
+            if (!IPAddress.TryParse(hops[i], out var hop))
+            {
+                break;
+            }
+
+            if (!IsTrustedProxy(hop))
+            {
+                return hop.ToString();
+            }
+        }
+
+        return (remote is { IsIPv4MappedToIPv6: true } ? remote.MapToIPv4() : remote)!.ToString();
+    }
+
     private bool IsTrustedProxy(IPAddress? remote)
     {
         if (remote is null || options.TrustedProxies.Count == 0)

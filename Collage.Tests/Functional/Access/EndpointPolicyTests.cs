@@ -60,12 +60,12 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Endpoints))]
-    public async Task Endpoint_Anonymous_BasicChallenge_NoUpstreamRequest(string method, string path)
+    public async Task Endpoint_Anonymous_BearerChallengeForTheRepository_NoUpstreamRequest(string method, string path)
     {
         using var response = await _collage.Client.SendAsync(Request(path, null, new HttpMethod(method)));
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ToString().Should().Be("Basic realm=\"Collage\", charset=\"UTF-8\"");
+        response.Headers.WwwAuthenticate.ToString().Should().StartWith("Bearer realm=").And.EndWith(",scope=\"repository:internal/b:pull\"");
         if (method == "GET")
         {
             (await response.Content.ReadAsStringAsync()).Should().Contain("\"code\":\"UNAUTHORIZED\"");
@@ -136,11 +136,11 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
         using var response = await _collage.Client.SendAsync(Request("/v2/public/a/manifests/v1", "alice:wrong"));
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ToString().Should().StartWith("Basic ");
+        response.Headers.WwwAuthenticate.ToString().Should().StartWith("Bearer ");
     }
 
     [Theory]
-    [InlineData(null, HttpStatusCode.OK)]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("bob:builder", HttpStatusCode.OK)]
     [InlineData("bob:wrong", HttpStatusCode.Unauthorized)]
     public async Task Base_HeadAndGet_SameAnswer(string? credentials, HttpStatusCode expected)
@@ -150,14 +150,14 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Base_AnonymousWhileSomethingIsPublic_200WithTheChallenge()
+    public async Task Base_AnonymousWhileSomethingIsPublic_401BearerChallenge_UserPasses()
     {
-        // containers/image sends credentials only when the /v2/ ping carried a challenge, 200 or 401.
+        // docker takes challenges only from a 401 at /v2/; containers/image from a 200 or a 401.
         using var anonymous = await _collage.Client.SendAsync(Request("/v2/", null));
         using var user = await _collage.Client.SendAsync(Request("/v2/", "bob:builder"));
 
-        anonymous.StatusCode.Should().Be(HttpStatusCode.OK);
-        anonymous.Headers.WwwAuthenticate.ToString().Should().Be("Basic realm=\"Collage\", charset=\"UTF-8\"");
+        anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        anonymous.Headers.WwwAuthenticate.ToString().Should().StartWith("Bearer realm=").And.NotContain("scope=");
         user.StatusCode.Should().Be(HttpStatusCode.OK);
         user.Headers.WwwAuthenticate.Should().BeEmpty();
     }

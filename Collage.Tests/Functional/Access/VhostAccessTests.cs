@@ -96,7 +96,7 @@ public sealed class VhostAccessTests : IAsyncLifetime
         using var response = await _collage.Client.SendAsync(Request("/v2/", null, host: "a.lan"));
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ToString().Should().StartWith("Basic realm=\"Collage\"");
+        response.Headers.WwwAuthenticate.ToString().Should().StartWith("Bearer realm=\"http://a.lan");
         (await _collage.Client.StatusAsync("/v2/", "dave:diver", host: "b.lan")).Should().Be(HttpStatusCode.OK, "a user who logged in passes /v2/ anywhere");
     }
 }

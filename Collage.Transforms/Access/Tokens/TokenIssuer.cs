@@ -48,6 +48,8 @@ internal sealed class TokenIssuer(ClientLogin login, AccessTokens tokens, TokenR
                 };
         }
 
+        // The access log names who logged in: with the token flow this is where the password is checked.
+        feature.Identity = identity;
         var requested = TokenScopes.Parse(scopes);
         var pull = requested.Pull.Where(name => policy.Grants(identity, map, name).HasFlag(AccessAction.Pull)).ToHashSet(StringComparer.Ordinal);
         var catalog = requested.Catalog && policy.HoldsAnywhere(identity, map, AccessAction.Catalog);

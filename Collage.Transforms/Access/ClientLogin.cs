@@ -189,9 +189,20 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
     private static bool TryReadBasic(string header, out string user, out string password)
     {
         user = password = string.Empty;
-        if (!AuthenticationHeaderValue.TryParse(header, out var value)
-            || !string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
-            || value.Parameter is not { Length: > 0 and <= MaxBasicLength } encoded)
+        return AuthenticationHeaderValue.TryParse(header, out var value)
+            && string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+            && value.Parameter is { } encoded
+            && TryDecodeBasic(encoded, out user, out password);
+    }
+
+    /// <summary>
+    /// The user and password of a Basic credentials parameter (base64 of <c>user:password</c>, RFC 7617 section 2),
+    /// split at the first colon; false when it is not one (or names a password without a user).
+    /// </summary>
+    public static bool TryDecodeBasic(string encoded, out string user, out string password)
+    {
+        user = password = string.Empty;
+        if (encoded is not { Length: > 0 and <= MaxBasicLength })
         {
             return false;
         }

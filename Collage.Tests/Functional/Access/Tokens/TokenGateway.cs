@@ -22,8 +22,9 @@ internal sealed class TokenGateway : IAsyncDisposable
 
     private readonly bool _ownsUpstream;
 
-    private TokenGateway(CollageServer collage, LoopbackServer upstream, bool ownsUpstream, FakeTimeProvider time, string htpasswd)
+    private TokenGateway(CollageServer collage, LoopbackServer upstream, bool ownsUpstream, FakeTimeProvider time, string htpasswd, Dictionary<string, object?> config)
     {
+        Config = config;
         Collage = collage;
         Upstream = upstream;
         _ownsUpstream = ownsUpstream;
@@ -32,6 +33,9 @@ internal sealed class TokenGateway : IAsyncDisposable
     }
 
     public CollageServer Collage { get; }
+
+    /// <summary>The config it was started with (its <c>access</c> section a dictionary too); change it and <see cref="RewriteConfigAsync"/>.</summary>
+    public Dictionary<string, object?> Config { get; }
 
     public HttpClient Client => Collage.Client;
 
@@ -83,8 +87,11 @@ internal sealed class TokenGateway : IAsyncDisposable
             builder.Services.AddSingleton<TimeProvider>(time);
             configure?.Invoke(builder);
         });
-        return new TokenGateway(collage, upstream, ownsUpstream, time, htpasswd);
+        return new TokenGateway(collage, upstream, ownsUpstream, time, htpasswd, config);
     }
+
+    /// <summary>Writes <see cref="Config"/> to the config file, which Collage reloads.</summary>
+    public Task RewriteConfigAsync() => File.WriteAllTextAsync(Collage.ConfigFile, System.Text.Json.JsonSerializer.Serialize(Config));
 
     /// <summary>Requests the upstream received for <paramref name="repository"/> (its path under <c>/v2/up/</c>).</summary>
     public int UpstreamRequestsFor(string repository) =>

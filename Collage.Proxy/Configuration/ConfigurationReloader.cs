@@ -67,6 +67,7 @@ internal sealed partial class ConfigurationReloader(
                 tables.Update(table);
                 fileStatus.Clear();
                 LogReloaded(logger, table.Global.Mounts.Count, table.Vhosts.Count, table.Upstreams.Count);
+                Transforms.Access.AccessPolicyReview.Log(logger, table);
             }
             catch (CollageConfigException ex)
             {

@@ -20,7 +20,8 @@ internal static class BaseEndpoint
     {
         var services = context.RequestServices;
         var feature = context.Features.GetRequiredFeature<RegistryRequestFeature>();
-        if (PassthroughChallenge.IsAllPassthrough(feature.Table, feature.Map) && !HasIssuedToken(context, feature.Map, services.GetRequiredService<IssuedTokens>()))
+        // Under access control the front door already decided who passes /v2/ (a Collage token or a login).
+        if (feature.Table.Access is null && PassthroughChallenge.IsAllPassthrough(feature.Table, feature.Map) && !HasIssuedToken(context, feature.Map, services.GetRequiredService<IssuedTokens>()))
         {
             context.Response.Headers.WWWAuthenticate = PassthroughChallenge.Bearer(context, feature, scope: null);
             return new OciError(StatusCodes.Status401Unauthorized, "UNAUTHORIZED", "authentication required").WriteAsync(context);

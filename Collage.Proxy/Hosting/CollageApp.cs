@@ -75,6 +75,7 @@ public static class CollageApp
         app.Services.GetRequiredService<UpstreamClientFactory>().Prepare(table);
         // The cache now, so an unusable cache folder stops start-up and the index is loaded before the first pull.
         _ = app.Services.GetRequiredService<Collage.Transforms.Caching.PullThroughCache>();
+        Transforms.Access.AccessPolicyReview.Log(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Collage.Access"), table);
         CollagePipeline.Map(app);
         return app;
     }

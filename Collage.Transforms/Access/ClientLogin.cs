@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Collage.Transforms.Access;
 
 /// <summary>
-/// Checks a client's HTTP Basic credentials (RFC 7617) against the htpasswd users. A bcrypt check costs milliseconds by
+/// Checks a client's HTTP Basic credentials (RFC 7617) against the htpasswd users, or, when the password is a JWT and
+/// an OIDC issuer is configured, against that issuer's keys (<see cref="OidcTokens"/>). A bcrypt check costs milliseconds by
 /// design, and clients send Basic on every request, so a verified login is remembered for a minute under a keyed hash
 /// of the credentials (never the password itself), until the file changes. Failed logins are throttled per client
 /// address and per user name with ASP.NET Core's rate limiters: past the limit a login is refused without a bcrypt
@@ -18,10 +19,14 @@ namespace Collage.Transforms.Access;
 /// </summary>
 internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : IDisposable
 {
+    // An OIDC token as the password: identity providers that list many groups write tokens of several KiB.
+    private const int MaxBasicLength = 16 * 1024;
+
     private static readonly TimeSpan Remembered = TimeSpan.FromMinutes(1);
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
 
     private readonly ConcurrentDictionary<string, HtpasswdUsers> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Configuration.AccessOidcOptions, OidcTokens> _issuers = new();
     private readonly ConcurrentDictionary<string, (AccessIdentity Identity, int Version, long Until)> _verified = new(StringComparer.Ordinal);
     private volatile LoginLimiters? _limiters;
 
@@ -119,6 +124,11 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
     public void Dispose()
     {
         _limiters?.Dispose();
+        foreach (var issuer in _issuers.Values)
+        {
+            issuer.Dispose();
+        }
+
     }
 
     // Failed logins per window, and bcrypt checks in flight, both per address and per user name; new ones when a reload
@@ -157,22 +167,47 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
     }
 
     // The password is a token of the OIDC issuer when one is configured and it looks like a JWT; else an htpasswd one.
-    private ValueTask<AccessIdentity?> VerifyAsync(HtpasswdUsers? users, string user, string password, AccessPolicy policy)
+    private async ValueTask<AccessIdentity?> VerifyAsync(HtpasswdUsers? users, string user, string password, AccessPolicy policy)
     {
-        if (users is null || !users.Verify(user, password))
+        if (policy.Options.Oidc is { } oidc && OidcTokens.LooksLikeJwt(password))
         {
-            return ValueTask.FromResult<AccessIdentity?>(null);
+            var issuer = _issuers.GetOrAdd(oidc, o => new OidcTokens(o, time, loggers.CreateLogger("Collage.Access")));
+            if (await issuer.ValidateAsync(password, CancellationToken.None).ConfigureAwait(false) is not { } login)
+            {
+                return null;
+            }
+
+            // The token names the user (the login's user name is whatever the client was told to type); the policy adds
+            // the groups the config gives that name.
+            var identity = policy.IdentityOf(login.User);
+            return identity with
+            {
+                Groups = identity.Groups.Union(login.Groups).ToHashSet(StringComparer.Ordinal),
+                FromOidc = true,
+                Until = login.ExpiresAt,
+            };
         }
 
-        return ValueTask.FromResult<AccessIdentity?>(policy.IdentityOf(user));
+        return users is not null && users.Verify(user, password) ? policy.IdentityOf(user) : null;
     }
 
     private static bool TryReadBasic(string header, out string user, out string password)
     {
         user = password = string.Empty;
-        if (!AuthenticationHeaderValue.TryParse(header, out var value)
-            || !string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
-            || value.Parameter is not { Length: > 0 and <= 4096 } encoded)
+        return AuthenticationHeaderValue.TryParse(header, out var value)
+            && string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+            && value.Parameter is { } encoded
+            && TryDecodeBasic(encoded, out user, out password);
+    }
+
+    /// <summary>
+    /// The user and password of a Basic credentials parameter (base64 of <c>user:password</c>, RFC 7617 section 2),
+    /// split at the first colon; false when it is not one (or names a password without a user).
+    /// </summary>
+    public static bool TryDecodeBasic(string encoded, out string user, out string password)
+    {
+        user = password = string.Empty;
+        if (encoded is not { Length: > 0 and <= MaxBasicLength })
         {
             return false;
         }

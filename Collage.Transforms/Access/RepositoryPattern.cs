@@ -29,6 +29,33 @@ internal sealed class RepositoryPattern
     /// <summary>Whether the local repository <paramref name="name"/> matches.</summary>
     public bool Matches(string name) => Matches(_segments, 0, name.Split('/'), 0);
 
+    /// <summary>
+    /// Whether some name a mount at <paramref name="prefix"/> serves (the prefix itself, or a name below it; every name
+    /// for the root mount's empty prefix) matches: a pattern that can match under no mount grants nothing.
+    /// </summary>
+    public bool CanMatchUnder(string prefix) => prefix.Length == 0 || Overlaps(0, prefix.Split('/'), 0);
+
+    private bool Overlaps(int p, string[] prefix, int i)
+    {
+        if (i == prefix.Length)
+        {
+            // The prefix is used up: whatever is left of the pattern matches some name at or below it.
+            return true;
+        }
+
+        if (p == _segments.Length)
+        {
+            return false;
+        }
+
+        return _segments[p] switch
+        {
+            "**" => true,
+            "*" => Overlaps(p + 1, prefix, i + 1),
+            var literal => string.Equals(literal, prefix[i], StringComparison.Ordinal) && Overlaps(p + 1, prefix, i + 1),
+        };
+    }
+
     private static bool Matches(string[] pattern, int p, string[] name, int n)
     {
         while (p < pattern.Length)

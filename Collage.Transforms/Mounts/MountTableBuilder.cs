@@ -52,10 +52,6 @@ internal static class MountTableBuilder
         }
 
         RefusePassthroughGroups([global, .. vhosts.Values], upstreamOptions);
-        if (options.Access is not null && upstreamOptions.FirstOrDefault(u => u.Value.Auth == UpstreamAuthMode.Passthrough) is { Key: { } passthrough })
-        {
-            throw new CollageConfigException("access", $"client access control and the pass-through upstream '{passthrough}' cannot be combined yet: both need the client's Authorization header. Set that upstream's auth to \"gateway\" (Collage holds its credentials), or leave access control out.");
-        }
 
         return new MountTable(global, vhosts, upstreams.Values.ToArray(), upstreamOptions)
         {

@@ -13,7 +13,10 @@ namespace Collage.Transforms.Passthrough;
 /// </summary>
 internal static class PassthroughAuthorization
 {
-    /// <summary>Adds the client's Bearer token to <paramref name="proxyRequest"/> when it was issued for its upstream.</summary>
+    /// <summary>
+    /// Adds the client's Bearer token to <paramref name="proxyRequest"/> when it was issued for its upstream, or, behind
+    /// access control, the upstream token relayed for the client's Collage token (<see cref="RelayedTokens"/>).
+    /// </summary>
     public static void Forward(HttpContext context, RegistryRequestFeature feature, HttpRequestMessage proxyRequest)
     {
         var upstream = feature.Resolved.Upstream;
@@ -31,6 +34,11 @@ internal static class PassthroughAuthorization
         if (issued.IsIssuedFor(token, upstream.Id))
         {
             proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        else if (context.RequestServices.GetService<RelayedTokens>() is { } relayed && relayed.TryGet(token, upstream.Id, out var upstreamToken))
+        {
+            // Behind access control the client holds Collage's token; the upstream gets the one relayed for it.
+            proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", upstreamToken);
         }
     }
 

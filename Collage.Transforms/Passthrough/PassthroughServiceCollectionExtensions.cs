@@ -16,6 +16,7 @@ internal static class PassthroughServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new UpstreamCredentialResolver());
         services.AddSingleton(sp => new IssuedTokens(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new RelayedTokens(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenRelay>();
         return services;
     }

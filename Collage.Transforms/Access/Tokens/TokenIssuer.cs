@@ -14,7 +14,7 @@ namespace Collage.Transforms.Access.Tokens;
 /// Clients that ask for it (docker login's <c>offline_token=true</c>, containerd's <c>access_type=offline</c>) also get
 /// a refresh token, which buys new tokens for its user without the password.
 /// </summary>
-internal sealed class TokenIssuer(ClientLogin login, AccessTokens tokens, TimeProvider time)
+internal sealed class TokenIssuer(ClientLogin login, AccessTokens tokens, TokenRelay relay, RelayedTokens relayed, TimeProvider time)
 {
     /// <summary>The challenge of a refused login at the token endpoint: Basic, as distribution's token server asks.</summary>
     public const string LoginChallenge = "Basic realm=\"Collage\", charset=\"UTF-8\"";
@@ -29,7 +29,7 @@ internal sealed class TokenIssuer(ClientLogin login, AccessTokens tokens, TimePr
         {
             { RefreshToken: { } refresh } => await RefreshAsync(refresh, service, map, policy).ConfigureAwait(false),
             { Username: { } user } => await login.CheckAsync(feature.Table.PublicUrl.ClientAddress(context), user, grant.Password ?? string.Empty, policy).ConfigureAwait(false),
-            { BasicParameter: { } basic } when Decode(basic) is { } pair => await login.CheckAsync(feature.Table.PublicUrl.ClientAddress(context), pair.User, pair.Password, policy).ConfigureAwait(false),
+            { BasicParameter: { } basic } when ClientLogin.TryDecodeBasic(basic, out var user, out var password) => await login.CheckAsync(feature.Table.PublicUrl.ClientAddress(context), user, password, policy).ConfigureAwait(false),
             { BasicParameter: not null } => (LoginOutcome.Refused, AccessIdentity.Anonymous),
             _ => (LoginOutcome.Anonymous, AccessIdentity.Anonymous),
         };
@@ -48,12 +48,37 @@ internal sealed class TokenIssuer(ClientLogin login, AccessTokens tokens, TimePr
                 };
         }
 
+        // The access log names who logged in: with the token flow this is where the password is checked.
+        feature.Identity = identity;
         var requested = TokenScopes.Parse(scopes);
         var pull = requested.Pull.Where(name => policy.Grants(identity, map, name).HasFlag(AccessAction.Pull)).ToHashSet(StringComparer.Ordinal);
         var catalog = requested.Catalog && policy.HoldsAnywhere(identity, map, AccessAction.Catalog);
         var now = time.GetUtcNow();
         var expires = Earliest(now + options.TokenLifetime, identity.Until);
+
+        // Pass-through repositories the policy granted: the same credentials go on to their upstream's token server
+        // (never a Collage refresh token: a refresh grant relays as anonymous).
+        var passthrough = pull.Where(name => feature.Map.Resolve(name) is { } r && PassthroughChallenge.IsPassthrough(feature.Table, r.Mount.Upstream)).ToList();
+        Relayed? upstream = null;
+        if (passthrough.Count > 0)
+        {
+            var relayGrant = grant.RefreshToken is null ? grant : ClientGrant.Anonymous;
+            var result = await relay.RelayAsync(feature.Table, feature.Map, [.. passthrough.Select(n => $"repository:{n}:pull")], relayGrant, context.RequestAborted).ConfigureAwait(false);
+            if (result.Error is { } error)
+            {
+                return result with { Challenge = error.StatusCode == StatusCodes.Status401Unauthorized ? LoginChallenge : null };
+            }
+
+            upstream = Relayed.Read(result.Body!, now);
+            expires = Earliest(expires, upstream.Until);
+        }
+
         var access = tokens.Mint(new AccessToken(identity, map, pull, catalog, expires, IsRefresh: false), service, options);
+        if (upstream is not null)
+        {
+            var ids = passthrough.Select(n => feature.Map.Resolve(n)!.Value.Mount.Upstream.Id).Distinct();
+            relayed.Add(access, ids, upstream.Token, expires);
+        }
 
         // A refresh token only for a user who asked with a password (a refresh grant keeps the one it has).
         string? refreshToken = null;
@@ -84,21 +109,20 @@ internal sealed class TokenIssuer(ClientLogin login, AccessTokens tokens, TimePr
         return login.StillListed(user, policy) ? (LoginOutcome.User, policy.IdentityOf(user)) : (LoginOutcome.Refused, AccessIdentity.Anonymous);
     }
 
-    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset? b) => b is { } limit && limit < a ? limit : a;
-
-    private static (string User, string Password)? Decode(string basic)
+    // The token and lifetime in an upstream token server's answer (the relay checked it is one).
+    private sealed record Relayed(string Token, DateTimeOffset Until)
     {
-        try
+        public static Relayed Read(byte[] body, DateTimeOffset now)
         {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(basic));
-            var colon = text.IndexOf(':');
-            return colon < 0 ? null : (text[..colon], text[(colon + 1)..]);
-        }
-        catch (FormatException)
-        {
-            return null;
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            var token = (root.TryGetProperty("token", out var t) ? t : root.GetProperty("access_token")).GetString()!;
+            var seconds = root.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var s) && s > 0 ? s : 60;
+            return new Relayed(token, now + TimeSpan.FromSeconds(seconds));
         }
     }
+
+    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset? b) => b is { } limit && limit < a ? limit : a;
 
     // Both field names, as the token spec asks of token servers; issued_at in RFC 3339.
     private static byte[] Serialize(string token, int expiresIn, DateTimeOffset issuedAt, string? refreshToken)

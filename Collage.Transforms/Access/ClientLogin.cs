@@ -65,14 +65,13 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
         var key = Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{path}\n{user}\n{password}")));
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
 
-        // A remembered login holds only while the file it was checked against is the one in force.
+        // Any login makes Collage look at the file again (at most once a second), a throttled one too.
         users?.Refresh();
         var version = users?.Version ?? 0;
-        if (_verified.TryGetValue(key, out var known) && known.Until > now && known.Version == version)
-        {
-            return (LoginOutcome.User, known.Identity);
-        }
 
+        // Throttled before the remembered logins are looked at: were the remembered logins (an HMAC lookup, no
+        // bcrypt) looked up first, a guesser held back by the throttle could still try passwords against them at full
+        // speed while the user is active, and the right one would stand out with a 200 among the 429s.
         var limiters = Limiters(policy);
         var (failures, checks) = (limiters.Failures, limiters.Checks);
         var byAddress = $"address:{address}";
@@ -80,6 +79,12 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
         if (failures.GetStatistics(byAddress)?.CurrentAvailablePermits == 0 || failures.GetStatistics(byName)?.CurrentAvailablePermits == 0)
         {
             return (LoginOutcome.Throttled, AccessIdentity.Anonymous);
+        }
+
+        // A remembered login holds only while the file it was checked against is the one in force.
+        if (_verified.TryGetValue(key, out var known) && known.Until > now && known.Version == version)
+        {
+            return (LoginOutcome.User, known.Identity);
         }
 
         // A failure is counted only once its check is over, so a burst sent at once would all pass the test above:

@@ -17,6 +17,7 @@ internal static class AccessConfigReader
         nameof(AccessOptions.Htpasswd), nameof(AccessOptions.Groups), nameof(AccessOptions.Anonymous), nameof(AccessOptions.Authenticated),
         nameof(AccessOptions.Rules), nameof(AccessOptions.LoginAttempts), nameof(AccessOptions.LoginWindow),
         nameof(AccessOptions.TokenKey), nameof(AccessOptions.TokenLifetime), nameof(AccessOptions.RefreshTokenLifetime),
+        nameof(AccessOptions.Oidc),
     ];
 
     private static readonly string[] RuleKeys =
@@ -59,6 +60,81 @@ internal static class AccessConfigReader
             TokenKey = TokenKey(section, access[nameof(AccessOptions.TokenKey)]),
             TokenLifetime = section.Duration(nameof(AccessOptions.TokenLifetime), defaults.TokenLifetime),
             RefreshTokenLifetime = section.Duration(nameof(AccessOptions.RefreshTokenLifetime), defaults.RefreshTokenLifetime),
+            Oidc = ReadOidc(access),
+        };
+    }
+
+    // access:oidc, an issuer whose JWTs are taken as passwords: null when absent. The issuer is https (http only on a
+    // loopback address, for tests and sidecars), without query or fragment, as the tokens' iss names it.
+    private static AccessOidcOptions? ReadOidc(IConfigurationSection access)
+    {
+        string[] keys =
+        [
+            nameof(AccessOidcOptions.Issuer), nameof(AccessOidcOptions.Audience), nameof(AccessOidcOptions.UserClaim),
+            nameof(AccessOidcOptions.GroupsClaim), nameof(AccessOidcOptions.ClockSkew), nameof(AccessOidcOptions.MetadataRefresh),
+        ];
+        if (access.GetChildren().FirstOrDefault(c => string.Equals(c.Key, nameof(AccessOptions.Oidc), StringComparison.OrdinalIgnoreCase)) is not { } oidc)
+        {
+            return null;
+        }
+
+        if (oidc.Value is not null)
+        {
+            throw new CollageConfigException(oidc.Path, $"expected an object with {string.Join(", ", keys)}, found a value, e.g. {{ \"issuer\": \"https://idp.corp.lan\", \"audience\": \"collage\" }}.");
+        }
+
+        var section = new ConfigSection(oidc).RefuseUnknownKeys(keys);
+        var issuer = oidc[nameof(AccessOidcOptions.Issuer)];
+        var issuerKey = section.KeyPath(nameof(AccessOidcOptions.Issuer));
+        if (issuer is not { Length: > 0 })
+        {
+            throw new CollageConfigException(issuerKey, "the issuer is required: its URL exactly as the tokens' 'iss' claim names it, e.g. \"https://idp.corp.lan\".");
+        }
+
+        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            throw new CollageConfigException(issuerKey, $"'{issuer}' is not an absolute http(s) URL without query, fragment or user. Write the issuer exactly as the tokens' 'iss' claim names it, e.g. \"https://idp.corp.lan\".");
+        }
+
+        var loopback = string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(uri.DnsSafeHost, out var address) && System.Net.IPAddress.IsLoopback(address));
+        if (uri.Scheme == "http" && !loopback)
+        {
+            throw new CollageConfigException(issuerKey, $"'{issuer}' is plain http: its signing keys could be swapped on the way. Use https (http is taken only on a loopback address).");
+        }
+
+        var audience = oidc[nameof(AccessOidcOptions.Audience)];
+        if (audience is not { Length: > 0 })
+        {
+            throw new CollageConfigException(section.KeyPath(nameof(AccessOidcOptions.Audience)), "the audience is required: the value tokens must name in their 'aud' claim, e.g. \"collage\".");
+        }
+
+        var defaults = new AccessOidcOptions { Issuer = issuer, Audience = audience };
+        string Claim(string key, string fallback) => oidc[key] switch
+        {
+            null => fallback,
+            { Length: > 0 } name when name.Trim() == name => name,
+            _ => throw new CollageConfigException(section.KeyPath(key), $"a claim name cannot be empty or begin or end with a space. Leave it out for '{fallback}'."),
+        };
+
+        var skew = section.Duration(nameof(AccessOidcOptions.ClockSkew), defaults.ClockSkew, allowZero: true);
+        if (skew > TimeSpan.FromMinutes(5))
+        {
+            throw new CollageConfigException(section.KeyPath(nameof(AccessOidcOptions.ClockSkew)), $"'{skew}' would take tokens that expired that long ago. Write at most \"00:05:00\" (default \"00:01:00\").");
+        }
+
+        var refresh = section.Duration(nameof(AccessOidcOptions.MetadataRefresh), defaults.MetadataRefresh);
+        if (refresh < TimeSpan.FromMinutes(1))
+        {
+            throw new CollageConfigException(section.KeyPath(nameof(AccessOidcOptions.MetadataRefresh)), $"'{refresh}' would ask the issuer for its keys too often. Write at least \"00:01:00\" (default \"01:00:00\"); a token with a new key has them read at once anyway.");
+        }
+
+        return defaults with
+        {
+            UserClaim = Claim(nameof(AccessOidcOptions.UserClaim), defaults.UserClaim),
+            GroupsClaim = Claim(nameof(AccessOidcOptions.GroupsClaim), defaults.GroupsClaim),
+            ClockSkew = skew,
+            MetadataRefresh = refresh,
         };
     }
 

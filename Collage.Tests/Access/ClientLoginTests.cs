@@ -132,6 +132,20 @@ public sealed class ClientLoginTests : IDisposable
     }
 
     [Fact]
+    public void Login_RememberedRightPassword_ThrottledLikeAGuess_NoOracle()
+    {
+        // alice's login is remembered (her client sends it on every request); a guesser then exhausts her name's attempts.
+        Login(Request(Basic("alice:wonderland"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.User);
+        for (var i = 0; i < 3; i++)
+        {
+            Login(Request(Basic("alice:guess" + i), "10.0.9.9"), _policy).Outcome.Should().Be(LoginOutcome.Refused);
+        }
+
+        Login(Request(Basic("alice:wonderland"), "10.0.9.9"), _policy).Outcome.Should().Be(LoginOutcome.Throttled, "the guesser's right guess looks like the others");
+        Login(Request(Basic("alice:wonderland"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled, "the name waits out the window, remembered or not");
+    }
+
+    [Fact]
     public void Login_ReloadChangesTheLimits_NewLimitersTakeOverAndTheOldAreDisposedAMinuteLater()
     {
         for (var i = 0; i < 3; i++)

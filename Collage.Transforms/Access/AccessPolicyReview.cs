@@ -34,7 +34,7 @@ internal static partial class AccessPolicyReview
             }
         }
 
-        foreach (var (key, message) in Warnings(policy.Options, table, users, externalIdentities: false))
+        foreach (var (key, message) in Warnings(policy.Options, table, users, externalIdentities: policy.Options.Oidc is not null))
         {
             LogWarning(logger, key, message);
         }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Collage.Transforms.Access;
 
 /// <summary>
-/// Checks a client's HTTP Basic credentials (RFC 7617) against the htpasswd users. A bcrypt check costs milliseconds by
+/// Checks a client's HTTP Basic credentials (RFC 7617) against the htpasswd users, or, when the password is a JWT and
+/// an OIDC issuer is configured, against that issuer's keys (<see cref="OidcTokens"/>). A bcrypt check costs milliseconds by
 /// design, and clients send Basic on every request, so a verified login is remembered for a minute under a keyed hash
 /// of the credentials (never the password itself), until the file changes. Failed logins are throttled per client
 /// address and per user name with ASP.NET Core's rate limiters: past the limit a login is refused without a bcrypt
@@ -18,10 +19,14 @@ namespace Collage.Transforms.Access;
 /// </summary>
 internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : IDisposable
 {
+    // An OIDC token as the password: identity providers that list many groups write tokens of several KiB.
+    private const int MaxBasicLength = 16 * 1024;
+
     private static readonly TimeSpan Remembered = TimeSpan.FromMinutes(1);
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
 
     private readonly ConcurrentDictionary<string, HtpasswdUsers> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Configuration.AccessOidcOptions, OidcTokens> _issuers = new();
     private readonly ConcurrentDictionary<string, (AccessIdentity Identity, int Version, long Until)> _verified = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<(LoginOutcome, AccessIdentity)>>> _inFlight = new(StringComparer.Ordinal);
     private volatile LoginLimiters? _limiters;
@@ -61,20 +66,25 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
         var key = Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{path}\n{user}\n{password}")));
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
 
-        // A remembered login holds only while the file it was checked against is the one in force.
+        // Any login makes Collage look at the file again (at most once a second), a throttled one too.
         users?.Refresh();
         var version = users?.Version ?? 0;
-        if (_verified.TryGetValue(key, out var known) && known.Until > now && known.Version == version)
-        {
-            return (LoginOutcome.User, known.Identity);
-        }
 
+        // Throttled before the remembered logins are looked at: were the remembered logins (an HMAC lookup, no
+        // bcrypt) looked up first, a guesser held back by the throttle could still try passwords against them at full
+        // speed while the user is active, and the right one would stand out with a 200 among the 429s.
         var limiters = Limiters(policy);
         var byAddress = $"address:{address}";
         var byName = $"user:{user}";
         if (limiters.Failures.GetStatistics(byAddress)?.CurrentAvailablePermits == 0 || limiters.Failures.GetStatistics(byName)?.CurrentAvailablePermits == 0)
         {
             return (LoginOutcome.Throttled, AccessIdentity.Anonymous);
+        }
+
+        // A remembered login holds only while the file it was checked against is the one in force.
+        if (_verified.TryGetValue(key, out var known) && known.Until > now && known.Version == version)
+        {
+            return (LoginOutcome.User, known.Identity);
         }
 
         // Requests with the same credentials at once (a client pulling layers in parallel with Basic on each, a fleet
@@ -133,6 +143,11 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
     public void Dispose()
     {
         _limiters?.Dispose();
+        foreach (var issuer in _issuers.Values)
+        {
+            issuer.Dispose();
+        }
+
     }
 
     // Failed logins per window, and bcrypt checks in flight, both per address and per user name; new ones when a reload
@@ -171,25 +186,51 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
     }
 
     // The password is a token of the OIDC issuer when one is configured and it looks like a JWT; else an htpasswd one.
-    // bcrypt is CPU for milliseconds by design (about 60 ms at cost 10 here), and with inline scheduling (the default)
-    // this request runs on its socket engine's thread, which serves every other connection of that engine: the check
-    // runs on the thread pool, so a login does not hold up other clients' requests (bench/access measured 0.4 s stalls).
-    private static async ValueTask<AccessIdentity?> VerifyAsync(HtpasswdUsers? users, string user, string password, AccessPolicy policy)
+    private async ValueTask<AccessIdentity?> VerifyAsync(HtpasswdUsers? users, string user, string password, AccessPolicy policy)
     {
-        if (users is null || !await Task.Run(() => users.Verify(user, password)).ConfigureAwait(false))
+        if (policy.Options.Oidc is { } oidc && OidcTokens.LooksLikeJwt(password))
         {
-            return null;
+            var issuer = _issuers.GetOrAdd(oidc, o => new OidcTokens(o, time, loggers.CreateLogger("Collage.Access")));
+            if (await issuer.ValidateAsync(password, CancellationToken.None).ConfigureAwait(false) is not { } login)
+            {
+                return null;
+            }
+
+            // The token names the user (the login's user name is whatever the client was told to type); the policy adds
+            // the groups the config gives that name.
+            var identity = policy.IdentityOf(login.User);
+            return identity with
+            {
+                Groups = identity.Groups.Union(login.Groups).ToHashSet(StringComparer.Ordinal),
+                FromOidc = true,
+                Until = login.ExpiresAt,
+            };
         }
 
-        return policy.IdentityOf(user);
+        // bcrypt is CPU for milliseconds by design (about 60 ms at cost 10 here), and with inline scheduling (the
+        // default) this request runs on its socket engine's thread, which serves every other connection of that engine:
+        // the check runs on the thread pool, so a login does not hold up other clients' requests (bench/access measured
+        // 0.4 s stalls).
+        return users is not null && await Task.Run(() => users.Verify(user, password)).ConfigureAwait(false) ? policy.IdentityOf(user) : null;
     }
 
     private static bool TryReadBasic(string header, out string user, out string password)
     {
         user = password = string.Empty;
-        if (!AuthenticationHeaderValue.TryParse(header, out var value)
-            || !string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
-            || value.Parameter is not { Length: > 0 and <= 4096 } encoded)
+        return AuthenticationHeaderValue.TryParse(header, out var value)
+            && string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+            && value.Parameter is { } encoded
+            && TryDecodeBasic(encoded, out user, out password);
+    }
+
+    /// <summary>
+    /// The user and password of a Basic credentials parameter (base64 of <c>user:password</c>, RFC 7617 section 2),
+    /// split at the first colon; false when it is not one (or names a password without a user).
+    /// </summary>
+    public static bool TryDecodeBasic(string encoded, out string user, out string password)
+    {
+        user = password = string.Empty;
+        if (encoded is not { Length: > 0 and <= MaxBasicLength })
         {
             return false;
         }

@@ -24,6 +24,12 @@ public sealed record AccessOptions
     /// <summary>Grants to named users and groups, in addition to the two lists above. Default: none.</summary>
     public IReadOnlyList<AccessRuleOptions> Rules { get; init; } = [];
 
+    /// <summary>
+    /// JWTs from an OpenID Connect issuer, accepted as the password of a login. Default: none (null), so only the
+    /// htpasswd users log in.
+    /// </summary>
+    public AccessOidcOptions? Oidc { get; init; }
+
     /// <summary>Failed logins allowed per client address and per user name within <see cref="LoginWindow"/>. Default 10.</summary>
     public int LoginAttempts { get; init; } = 10;
 

@@ -90,4 +90,7 @@ internal static class EventIds
     public const int HtpasswdLoaded = 1601;
     public const int HtpasswdRefused = 1602;
     public const int AccessPolicyWarning = 1603;
+    public const int OidcTokenRefused = 1610;
+    public const int OidcIssuerUnreachable = 1611;
+    public const int OidcKeysRead = 1612;
 }

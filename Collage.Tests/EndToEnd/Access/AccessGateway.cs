@@ -1,5 +1,8 @@
 using Collage.Tests.EndToEnd.Infrastructure;
 using Collage.Tests.Functional.Infrastructure;
+using Collage.Transforms.Configuration;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Collage.Tests.EndToEnd.Access;
 
@@ -15,29 +18,64 @@ internal sealed class AccessGateway : IAsyncDisposable
 
     private readonly TempDirectory _directory;
 
-    private AccessGateway(TempDirectory directory, CollageServer collage)
+    private AccessGateway(TempDirectory directory, CollageServer collage, ClientRequestRecorder requests)
     {
         _directory = directory;
         Collage = collage;
+        Requests = requests;
     }
 
     public CollageServer Collage { get; }
 
+    /// <summary>What each client request carried (Authorization scheme, token claims), recorded in front of Collage.</summary>
+    public ClientRequestRecorder Requests { get; }
+
     /// <summary><c>127.0.0.1:port</c>, the registry name clients use for Collage.</summary>
     public string HostPort => $"127.0.0.1:{Collage.BaseUri.Port}";
+
+    /// <summary>The user an OIDC token names (<c>sub</c>); granted <c>team</c> when the gateway takes OIDC tokens.</summary>
+    public const string OidcUser = "ci-robot";
 
     public static string Alice => $"alice:{AlicePassword}";
 
     public static string Bob => $"bob:{BobPassword}";
 
-    public static async Task<AccessGateway> StartAsync(RealRegistriesFixture fixture)
+    /// <summary>
+    /// Starts the gateway; with <paramref name="oidc"/> (an issuer's <c>access:oidc</c>) its tokens log in too, and the
+    /// OIDC user <see cref="OidcUser"/> may pull <c>team</c>.
+    /// </summary>
+    public static async Task<AccessGateway> StartAsync(RealRegistriesFixture fixture, AccessOidcOptions? oidc = null)
     {
         var directory = TempDirectory.Create("access-gateway");
         var htpasswd = directory.Combine("htpasswd");
         (await ProcessRunner.RunAsync("htpasswd", ["-Bbc", htpasswd, "alice", AlicePassword], TimeSpan.FromSeconds(30))).EnsureSuccess();
         (await ProcessRunner.RunAsync("htpasswd", ["-Bb", htpasswd, "bob", BobPassword], TimeSpan.FromSeconds(30))).EnsureSuccess();
-        var registry = $"http://{fixture.RegistryA.HostPort}";
-        var collage = await CollageServer.StartAsync(new
+        var requests = new ClientRequestRecorder();
+        var collage = await CollageServer.StartAsync(Config($"http://{fixture.RegistryA.HostPort}", htpasswd, oidc), services => services.AddSingleton<IStartupFilter>(requests));
+        return new AccessGateway(directory, collage, requests);
+    }
+
+    private static object Config(string registry, string htpasswd, AccessOidcOptions? oidc)
+    {
+        List<object> rules =
+        [
+            new { repositories = new[] { "team/**" }, groups = new[] { "platform" } },
+            new { repositories = new[] { "other/**" }, users = new[] { "bob" } },
+        ];
+        var access = new Dictionary<string, object>
+        {
+            ["htpasswd"] = htpasswd,
+            ["groups"] = new Dictionary<string, string[]> { ["platform"] = ["alice"] },
+            ["anonymous"] = new[] { "public/**" },
+            ["rules"] = rules,
+        };
+        if (oidc is not null)
+        {
+            access["oidc"] = new { issuer = oidc.Issuer, audience = oidc.Audience };
+            rules.Add(new { repositories = new[] { "team/**" }, users = new[] { OidcUser } });
+        }
+
+        return new
         {
             mappings = new Dictionary<string, string>
             {
@@ -45,19 +83,8 @@ internal sealed class AccessGateway : IAsyncDisposable
                 ["team"] = $"{registry}/team",
                 ["other"] = $"{registry}/other",
             },
-            access = new
-            {
-                htpasswd,
-                groups = new Dictionary<string, string[]> { ["platform"] = ["alice"] },
-                anonymous = new[] { "public/**" },
-                rules = new object[]
-                {
-                    new { repositories = new[] { "team/**" }, groups = new[] { "platform" } },
-                    new { repositories = new[] { "other/**" }, users = new[] { "bob" } },
-                },
-            },
-        });
-        return new AccessGateway(directory, collage);
+            access,
+        };
     }
 
     /// <summary>A skopeo reference to <paramref name="repository"/> on Collage.</summary>

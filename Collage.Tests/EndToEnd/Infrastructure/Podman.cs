@@ -48,6 +48,14 @@ internal sealed class Podman : IDisposable
         return result.EnsureSuccess();
     }
 
+    /// <summary><c>podman logout --authfile AUTHFILE REGISTRY</c>: forgets the login; throws unless it exits 0.</summary>
+    public async Task<ProcessResult> LogoutAsync(string registry, string authFile)
+    {
+        var env = new Dictionary<string, string> { ["CONTAINERS_CONF"] = await WriteContainersConfAsync() };
+        var result = await ProcessRunner.RunAsync(Binary, [.. GlobalArguments(), "logout", "--authfile", authFile, registry], Timeout, env);
+        return result.EnsureSuccess();
+    }
+
     /// <summary><c>podman image inspect --format {{.Digest}} REF</c>: the manifest digest of a pulled image.</summary>
     public async Task<string> ImageDigestAsync(string reference)
     {

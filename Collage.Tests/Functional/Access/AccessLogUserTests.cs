@@ -47,6 +47,10 @@ public sealed class AccessLogUserTests : IAsyncLifetime
     [InlineData("alice:wrong", "/v2/internal/b/manifests/v1", 401, "user=-")]
     [InlineData("alice:wonderland", "/v2/_catalog", 200, "user=alice")]
     [InlineData("alice:wonderland", "/v2/", 200, "user=alice")]
+    [InlineData("alice:wonderland", "/v2/token", 200, "user=alice")]
+    [InlineData("bob:builder", "/v2/token", 200, "user=bob")]
+    [InlineData(null, "/v2/token", 200, "user=-")]
+    [InlineData("alice:wrong", "/v2/token", 401, "user=-")]
     public async Task Request_LogLineEndsWithUser(string? credentials, string path, int status, string user)
     {
         (await _collage.Client.StatusAsync(path, credentials)).Should().Be((HttpStatusCode)status);

@@ -15,7 +15,9 @@ namespace Collage.Tests.Functional.Access;
 public sealed class LoginThrottleTests : IAsyncLifetime
 {
     private const int Attempts = 5;
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(8);
+    // Long enough that five cost-12 checks fit on a loaded 2-core machine (one took 24 s under a full parallel run);
+    // the window's end is LoginWindowTests' concern, with cheap hashes and a short window.
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(90);
 
     // Cost 12: a bcrypt check takes a visible while, so skipping it shows.
     private static readonly string AliceLine = $"alice:{BCrypt.Net.BCrypt.HashPassword("wonderland", 12)}";
@@ -54,7 +56,7 @@ public sealed class LoginThrottleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FiftyWrongPasswords_429AfterLoginAttempts_RightPasswordToo_UntilTheWindowPasses()
+    public async Task FiftyWrongPasswords_429AfterLoginAttempts_RightPasswordToo()
     {
         var started = Stopwatch.StartNew();
         var answers = new List<(HttpStatusCode Status, string? RetryAfter, string Body, TimeSpan Took)>();
@@ -67,7 +69,7 @@ public sealed class LoginThrottleTests : IAsyncLifetime
         }
 
         answers.Take(Attempts).Should().OnlyContain(a => a.Status == HttpStatusCode.Unauthorized && a.RetryAfter == null);
-        answers.Skip(Attempts).Should().OnlyContain(a => a.Status == HttpStatusCode.TooManyRequests && a.RetryAfter == "8")
+        answers.Skip(Attempts).Should().OnlyContain(a => a.Status == HttpStatusCode.TooManyRequests && a.RetryAfter == "90")
             .And.OnlyContain(a => a.Body.Contains("\"code\":\"TOOMANYREQUESTS\""));
         var throttled = answers.Skip(Attempts).Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Took);
         var oneCheck = answers.Take(Attempts).Min(a => a.Took);
@@ -80,13 +82,6 @@ public sealed class LoginThrottleTests : IAsyncLifetime
         (await _other.StatusAsync("/v2/team/app/manifests/v1", "bob:builder")).Should().Be(HttpStatusCode.OK, "another name from another address");
         (await _other.StatusAsync("/v2/team/app/manifests/v1", "bob:wrong")).Should().Be(HttpStatusCode.Unauthorized, "bob's own failures are his own");
         (await _collage.Client.StatusAsync("/v2/public/a/manifests/v1", null)).Should().Be(HttpStatusCode.OK, "no credentials, nothing to throttle");
-
-        var after = await Eventually.GetAsync(
-            () => _collage.Client.StatusAsync("/v2/team/app/manifests/v1", "alice:wonderland"),
-            s => s == HttpStatusCode.OK,
-            Window + TimeSpan.FromSeconds(5));
-        after.Should().Be(HttpStatusCode.OK, "the window passed");
-        started.Elapsed.Should().BeGreaterThan(Window - TimeSpan.FromMilliseconds(200), "not before the window passed");
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal sealed class AccessTokens(TokenSigningKeys keys, TimeProvider time)
     private const int MaxRemembered = 16_384;
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    private readonly ConcurrentDictionary<string, (AccessToken Token, string Audience)> _checked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (AccessToken Token, string Audience, SecurityKey Key)> _checked = new(StringComparer.Ordinal);
 
     /// <summary>A token for <paramref name="token"/>'s grants, for the <paramref name="audience"/> service.</summary>
     public string Mint(AccessToken token, string audience, AccessOptions options)
@@ -78,7 +78,9 @@ internal sealed class AccessTokens(TokenSigningKeys keys, TimeProvider time)
         var now = time.GetUtcNow();
         if (_checked.TryGetValue(jwt, out var known))
         {
-            return known.Audience == audience && known.Token.ExpiresAt > now ? known.Token : null;
+            // The key that signed it must still be accepted: a key rotated away (a leaked one, say) takes the tokens it
+            // signed with it, also the ones checked before, whose expiry is whatever their signer wrote.
+            return known.Audience == audience && known.Token.ExpiresAt > now && Holds(keys.Accepted(options), known.Key) ? known.Token : null;
         }
 
         if (jwt.Length > 8192 || !Handler.CanReadToken(jwt))
@@ -96,7 +98,7 @@ internal sealed class AccessTokens(TokenSigningKeys keys, TimeProvider time)
             // Judged below by the TimeProvider, so tests can move time and every check uses one clock.
             ValidateLifetime = false,
         }).ConfigureAwait(false);
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken token || Read(token) is not { } read)
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken { SigningKey: { } signedBy } token || Read(token) is not { } read)
         {
             return null;
         }
@@ -123,8 +125,21 @@ internal sealed class AccessTokens(TokenSigningKeys keys, TimeProvider time)
             }
         }
 
-        _checked[jwt] = (read, audience);
+        _checked[jwt] = (read, audience, signedBy);
         return read;
+    }
+
+    private static bool Holds(IReadOnlyList<SecurityKey> accepted, SecurityKey key)
+    {
+        foreach (var candidate in accepted)
+        {
+            if (ReferenceEquals(candidate, key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static AccessToken? Read(JsonWebToken token)

@@ -29,7 +29,7 @@ internal sealed class TokenIssuer(ClientLogin login, AccessTokens tokens, TokenR
         {
             { RefreshToken: { } refresh } => await RefreshAsync(refresh, service, map, policy).ConfigureAwait(false),
             { Username: { } user } => await login.CheckAsync(feature.Table.PublicUrl.ClientAddress(context), user, grant.Password ?? string.Empty, policy).ConfigureAwait(false),
-            { BasicParameter: { } basic } when Decode(basic) is { } pair => await login.CheckAsync(feature.Table.PublicUrl.ClientAddress(context), pair.User, pair.Password, policy).ConfigureAwait(false),
+            { BasicParameter: { } basic } when ClientLogin.TryDecodeBasic(basic, out var user, out var password) => await login.CheckAsync(feature.Table.PublicUrl.ClientAddress(context), user, password, policy).ConfigureAwait(false),
             { BasicParameter: not null } => (LoginOutcome.Refused, AccessIdentity.Anonymous),
             _ => (LoginOutcome.Anonymous, AccessIdentity.Anonymous),
         };
@@ -48,6 +48,8 @@ internal sealed class TokenIssuer(ClientLogin login, AccessTokens tokens, TokenR
                 };
         }
 
+        // The access log names who logged in: with the token flow this is where the password is checked.
+        feature.Identity = identity;
         var requested = TokenScopes.Parse(scopes);
         var pull = requested.Pull.Where(name => policy.Grants(identity, map, name).HasFlag(AccessAction.Pull)).ToHashSet(StringComparer.Ordinal);
         var catalog = requested.Catalog && policy.HoldsAnywhere(identity, map, AccessAction.Catalog);
@@ -121,20 +123,6 @@ internal sealed class TokenIssuer(ClientLogin login, AccessTokens tokens, TokenR
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset? b) => b is { } limit && limit < a ? limit : a;
-
-    private static (string User, string Password)? Decode(string basic)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(basic));
-            var colon = text.IndexOf(':');
-            return colon < 0 ? null : (text[..colon], text[(colon + 1)..]);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
 
     // Both field names, as the token spec asks of token servers; issued_at in RFC 3339.
     private static byte[] Serialize(string token, int expiresIn, DateTimeOffset issuedAt, string? refreshToken)

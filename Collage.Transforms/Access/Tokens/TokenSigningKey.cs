@@ -10,6 +10,8 @@ namespace Collage.Transforms.Access.Tokens;
 /// </summary>
 internal sealed class TokenSigningKey
 {
+    private const string P256Oid = "1.2.840.10045.3.1.7";
+
     private TokenSigningKey(SecurityKey key, string algorithm)
     {
         Key = key;
@@ -48,23 +50,33 @@ internal sealed class TokenSigningKey
     /// <summary>The private key in <paramref name="pem"/> (PKCS#1, SEC 1 or PKCS#8); null when there is none usable.</summary>
     public static TokenSigningKey? TryParse(string pem)
     {
+        // ImportFromPem throws ArgumentException for text with no key label it knows (garbage, an empty file, an
+        // encrypted key, an EC key offered to RSA), CryptographicException for a known label over bad contents: both
+        // mean "no usable key", which start-up reports by its key and a rotation survives by keeping the last good one.
         if (pem.Contains("EC PRIVATE KEY", StringComparison.Ordinal) || pem.Contains("BEGIN PRIVATE KEY", StringComparison.Ordinal))
         {
             var ec = ECDsa.Create();
             try
             {
                 ec.ImportFromPem(pem);
-                if (ec.KeySize == 256 && ec.ExportParameters(true).D is { Length: > 0 })
+
+                // ES256 is ECDSA on P-256 (RFC 7518 section 3.4): another 256-bit curve (secp256k1, brainpoolP256r1)
+                // would sign tokens no verifier accepts, and the token library cannot even name its key.
+                if (ec.ExportParameters(true) is { D.Length: > 0, Curve.Oid.Value: P256Oid })
                 {
                     return FromEcdsa(ec);
                 }
             }
-            catch (CryptographicException)
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException)
             {
                 // Not an EC key (a PKCS#8 file may hold RSA): try RSA below.
             }
 
             ec.Dispose();
+            if (pem.Contains("EC PRIVATE KEY", StringComparison.Ordinal))
+            {
+                return null;
+            }
         }
 
         var rsa = RSA.Create();
@@ -76,7 +88,7 @@ internal sealed class TokenSigningKey
                 return FromRsa(rsa);
             }
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             // Not a private key we sign with.
         }

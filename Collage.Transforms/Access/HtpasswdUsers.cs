@@ -14,11 +14,13 @@ namespace Collage.Transforms.Access;
 internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILogger logger)
 {
     // A user that does not exist costs a bcrypt check too, so timing does not tell names apart: at the cost most of
-    // the file's hashes have (htpasswd -B writes 5; -C 12 makes a check some fifty times longer).
-    private static readonly string DefaultDummyHash = BCrypt.Net.BCrypt.HashPassword("collage", 5);
+    // the file's hashes have (htpasswd -B writes 5; -C 12 makes a check some fifty times longer). Only the cost is kept:
+    // hashing the password given at that cost (with a fresh salt) is the same work as checking it against a hash, and
+    // reading the file then costs no bcrypt (a reload under the lock, on a request's thread, held up every login).
+    private const int DefaultDummyCost = 5;
 
     private readonly object _lock = new();
-    private volatile string _dummyHash = DefaultDummyHash;
+    private volatile int _dummyCost = DefaultDummyCost;
     private volatile IReadOnlyDictionary<string, string> _hashes = new Dictionary<string, string>();
     private FileStamp _seen;
     private long _checkedAt = long.MinValue;
@@ -27,7 +29,7 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
     public int Version { get; private set; }
 
     /// <summary>The bcrypt cost an unknown user's check is made at.</summary>
-    internal int DummyCost => Cost(_dummyHash);
+    internal int DummyCost => _dummyCost;
 
     /// <summary>Whether <paramref name="user"/> is in the file now.</summary>
     public bool Contains(string user)
@@ -42,7 +44,7 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
         Refresh();
         if (!_hashes.TryGetValue(user, out var hash))
         {
-            BCrypt.Net.BCrypt.Verify(password, _dummyHash);
+            BCrypt.Net.BCrypt.HashPassword(password, _dummyCost);
             return false;
         }
 
@@ -70,32 +72,41 @@ internal sealed partial class HtpasswdUsers(string path, TimeProvider time, ILog
 
         lock (_lock)
         {
-            Interlocked.Exchange(ref _checkedAt, now);
-            // The final target: a Kubernetes Secret volume's ..data swap changes it, not the link (FileStamp).
-            var seen = FileStamp.Of(path);
-            if (seen == _seen)
-            {
-                return;
-            }
-
-            _seen = seen;
+            // Marked as looked at only once the look is over: callers meanwhile wait for it here, instead of checking
+            // against no users at all while the file is read for the first time (right passwords got 401 then).
             try
             {
-                var hashes = Parse(File.ReadAllLines(path));
-                var cost = hashes.Count == 0 ? DummyCost : hashes.Values.GroupBy(Cost).MaxBy(g => g.Count())!.Key;
-                if (cost != DummyCost)
-                {
-                    _dummyHash = BCrypt.Net.BCrypt.HashPassword("collage", cost);
-                }
-
-                _hashes = hashes;
-                Version++;
-                LogLoaded(logger, path, _hashes.Count);
+                Reread();
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            finally
             {
-                LogRefused(logger, path, ex is FormatException ? ex.Message : ex.GetType().Name);
+                Interlocked.Exchange(ref _checkedAt, now);
             }
+        }
+    }
+
+    // Under the lock.
+    private void Reread()
+    {
+        // The final target: a Kubernetes Secret volume's ..data swap changes it, not the link (FileStamp).
+        var seen = FileStamp.Of(path);
+        if (seen == _seen)
+        {
+            return;
+        }
+
+        _seen = seen;
+        try
+        {
+            var hashes = Parse(File.ReadAllLines(path));
+            _dummyCost = hashes.Count == 0 ? _dummyCost : hashes.Values.GroupBy(Cost).MaxBy(g => g.Count())!.Key;
+            _hashes = hashes;
+            Version++;
+            LogLoaded(logger, path, _hashes.Count);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            LogRefused(logger, path, ex is FormatException ? ex.Message : ex.GetType().Name);
         }
     }
 

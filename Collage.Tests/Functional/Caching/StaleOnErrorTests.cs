@@ -27,7 +27,9 @@ public sealed class StaleOnErrorTests
         var manifest = FakeOciRegistry.ImageManifest(FakeOciRegistry.DigestOf([7]));
         var digest = registry.SetTag("team-a/web", "v1", ManifestTagTests.OciManifest, manifest);
         registry.RetryAfterSeconds = 30;
-        await using var collage = await CachedCollage.StartAsync(registry, activityTimeout: "00:00:01");
+        // A short activity timeout only for the hang: the first fetch of a fresh Collage may take over a second on a
+        // loaded machine.
+        await using var collage = await CachedCollage.StartAsync(registry, activityTimeout: failure == Failure.Hang ? "00:00:03" : "00:00:30");
         (await collage.GetAsync("/v2/a/web/manifests/v1")).Response.Dispose();
 
         await FailAsync(registry, failure);

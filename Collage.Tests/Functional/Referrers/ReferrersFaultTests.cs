@@ -9,7 +9,9 @@ namespace Collage.Tests.Functional.Referrers;
 /// </summary>
 public sealed class ReferrersFaultTests
 {
-    private const string ShortActivityTimeout = "00:00:01";
+    // Only the hang needs a short activity timeout. Every other fault gets the default: a fresh Collage's first
+    // upstream answer once took over 1 s on a loaded CI machine, and a 1 s timeout turned a 503 into a 504.
+    private const string HangTimeout = "00:00:03";
 
     public static TheoryData<ReferrersFault, HttpStatusCode, string> Failures => new()
     {
@@ -28,7 +30,7 @@ public sealed class ReferrersFaultTests
         await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
         var (subject, _, _) = ReferrersEmulationTests.SeedFallback(registry);
         registry.ManifestFault = fault;
-        await using var collage = await ReferrersMount.StartCollageAsync(registry, ShortActivityTimeout);
+        await using var collage = await ReferrersMount.StartCollageAsync(registry, fault == ReferrersFault.Hang ? HangTimeout : null);
 
         using var answer = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject));
 
@@ -49,7 +51,7 @@ public sealed class ReferrersFaultTests
         await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.Api);
         var (subject, _, _) = ReferrersEmulationTests.SeedFallback(registry);
         registry.ReferrersFault = fault;
-        await using var collage = await ReferrersMount.StartCollageAsync(registry, ShortActivityTimeout);
+        await using var collage = await ReferrersMount.StartCollageAsync(registry, fault == ReferrersFault.Hang ? HangTimeout : null);
 
         using var answer = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject));
 
@@ -110,10 +112,10 @@ public sealed class ReferrersFaultTests
         await using var registry = await ReferrersRegistry.StartAsync(ReferrersSupport.NotFound);
         var (subject, sbom, signature) = ReferrersEmulationTests.SeedFallback(registry);
 
-        // Six pieces 300 ms apart: 1.8 s in all, never silent for the 1 s activity timeout (700 ms of margin for a
-        // loaded machine).
-        registry.ManifestPause = TimeSpan.FromMilliseconds(300);
-        await using var collage = await ReferrersMount.StartCollageAsync(registry, ShortActivityTimeout);
+        // Six pieces 700 ms apart: 4.2 s in all, longer than the 2.5 s activity timeout, yet never silent for it (1.8 s
+        // of margin: 700 ms of margin once failed on a loaded CI machine).
+        registry.ManifestPause = TimeSpan.FromMilliseconds(700);
+        await using var collage = await ReferrersMount.StartCollageAsync(registry, "00:00:02.500");
 
         using var manifest = await ReferrersAnswer.SendAsync(collage.Client, $"/v2/{ReferrersMount.Local}/manifests/{subject.FallbackTag}");
         using var answer = await ReferrersAnswer.SendAsync(collage.Client, ReferrersMount.LocalPath(subject));

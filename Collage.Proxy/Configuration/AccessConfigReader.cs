@@ -72,6 +72,7 @@ internal static class AccessConfigReader
         [
             nameof(AccessOidcOptions.Issuer), nameof(AccessOidcOptions.Audience), nameof(AccessOidcOptions.UserClaim),
             nameof(AccessOidcOptions.GroupsClaim), nameof(AccessOidcOptions.ClockSkew), nameof(AccessOidcOptions.MetadataRefresh),
+            nameof(AccessOidcOptions.CaFile),
         ];
         if (access.GetChildren().FirstOrDefault(c => string.Equals(c.Key, nameof(AccessOptions.Oidc), StringComparison.OrdinalIgnoreCase)) is not { } oidc)
         {
@@ -129,8 +130,23 @@ internal static class AccessConfigReader
             throw new CollageConfigException(section.KeyPath(nameof(AccessOidcOptions.MetadataRefresh)), $"'{refresh}' would ask the issuer for its keys too often. Write at least \"00:01:00\" (default \"01:00:00\"); a token with a new key has them read at once anyway.");
         }
 
+        // Loaded now, so a missing or empty bundle stops start-up rather than every OIDC login.
+        var caFile = oidc[nameof(AccessOidcOptions.CaFile)] is { Length: > 0 } ca ? ca : null;
+        if (caFile is not null)
+        {
+            try
+            {
+                _ = Transforms.Upstreams.CaBundleLoader.Load(caFile);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new CollageConfigException(section.KeyPath(nameof(AccessOidcOptions.CaFile)), $"{ex.Message} Name a PEM file (or a folder of them) with the CA that signed the issuer's certificate.");
+            }
+        }
+
         return defaults with
         {
+            CaFile = caFile,
             UserClaim = Claim(nameof(AccessOidcOptions.UserClaim), defaults.UserClaim),
             GroupsClaim = Claim(nameof(AccessOidcOptions.GroupsClaim), defaults.GroupsClaim),
             ClockSkew = skew,

@@ -100,6 +100,7 @@ public sealed class AccessOidcConfigTests : IDisposable
     [InlineData("""{ "issuer": "https://idp.corp.lan", "audience": "collage", "metadataRefresh": "00:00:00" }""", "metadataRefresh", "*positive*")]
     [InlineData("""{ "issuer": "https://idp.corp.lan", "audience": "collage", "audiences": ["a"] }""", "audiences", "*Did you mean 'Audience'?*")]
     [InlineData("""{ }""", "issuer", "*issuer is required*")]
+    [InlineData("""{ "issuer": "https://idp.corp.lan", "audience": "collage", "caFile": "/does/not/exist.crt" }""", "caFile", "*/does/not/exist.crt*CA that signed the issuer's certificate*")]
     public void Read_BadOidcValue_NamesKeyAndFix(string oidc, string key, string message)
     {
         var act = () => ReadAccess($$"""{ "oidc": {{oidc}} }""");
@@ -107,6 +108,27 @@ public sealed class AccessOidcConfigTests : IDisposable
         act.Should().Throw<CollageConfigException>()
             .Where(e => string.Equals(e.Key, $"Collage:access:oidc:{key}", StringComparison.OrdinalIgnoreCase))
             .WithMessage(message);
+    }
+
+    [Fact]
+    public void Read_CaFileWithACertificate_Kept()
+    {
+        using var ca = Common.TestCertificates.CreateCa();
+        var path = Path.Combine(_directory, "ca.crt");
+        Common.TestCertificates.WritePem(ca, path);
+
+        ReadAccess($$"""{ "oidc": { "issuer": "https://idp.corp.lan", "audience": "collage", "caFile": "{{path}}" } }""").Oidc!.CaFile.Should().Be(path);
+    }
+
+    [Fact]
+    public void Read_CaFileWithoutACertificate_NamesKey()
+    {
+        var path = Path.Combine(_directory, "empty.crt");
+        System.IO.File.WriteAllText(path, "not a certificate\n");
+
+        var act = () => ReadAccess($$"""{ "oidc": { "issuer": "https://idp.corp.lan", "audience": "collage", "caFile": "{{path}}" } }""");
+
+        act.Should().Throw<CollageConfigException>().Where(e => string.Equals(e.Key, "Collage:access:oidc:caFile", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

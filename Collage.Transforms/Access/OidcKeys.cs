@@ -2,6 +2,7 @@ using System.Net;
 using Collage.Transforms.Configuration;
 using Collage.Transforms.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -59,6 +60,11 @@ internal sealed partial class OidcKeys : IDisposable
             ConnectTimeout = FetchTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.All,
+
+            // The issuer's own CA beside the system's, checked as an upstream's caFile is.
+            SslOptions = options.CaFile is { } caFile
+                ? new() { RemoteCertificateValidationCallback = new Upstreams.UpstreamCertificateValidator(new Uri(options.Issuer).Authority, new UpstreamOptions { CaFile = caFile }, NullLogger<Upstreams.UpstreamCertificateValidator>.Instance).Validate }
+                : new(),
         })
         {
             Timeout = FetchTimeout,

@@ -31,4 +31,11 @@ public sealed record AccessOidcOptions
     /// JWKS (a new <c>kid</c>) has them read at once too, at most once a minute.
     /// </summary>
     public TimeSpan MetadataRefresh { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A PEM file, or a folder of them, with the CA certificates that vouch for the issuer's TLS certificate beside the
+    /// system's, like an upstream's <c>caFile</c>: a Kubernetes API server's issuer is signed by the cluster's own CA
+    /// (<c>/var/run/secrets/kubernetes.io/serviceaccount/ca.crt</c>). Default: none, the system's trust only.
+    /// </summary>
+    public string? CaFile { get; init; }
 }

@@ -57,10 +57,10 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     public int Requests => _server.Requests.Count;
 
     /// <summary>Starts an issuer whose tokens' times (<c>iat</c>, <c>nbf</c>, <c>exp</c>) follow <paramref name="time"/>.</summary>
-    public static async Task<TestIdentityProvider> StartAsync(TimeProvider? time = null)
+    public static async Task<TestIdentityProvider> StartAsync(TimeProvider? time = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var provider = new TestIdentityProvider(time ?? TimeProvider.System);
-        provider._server = await LoopbackServer.StartAsync(provider.HandleAsync);
+        provider._server = await LoopbackServer.StartAsync(provider.HandleAsync, certificate: certificate);
         return provider;
     }
 

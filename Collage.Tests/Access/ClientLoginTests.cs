@@ -154,7 +154,7 @@ public sealed class ClientLoginTests : IDisposable
         }
 
         Login(Request(Basic("alice:wonderland"), "10.0.0.1"), _policy).Outcome.Should().Be(LoginOutcome.Throttled);
-        var old = (LoginLimiters)typeof(ClientLogin).GetField("_limiters", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(_login)!;
+        var old = ((SwappedLimiters<LoginLimiters>)typeof(ClientLogin).GetField("_limiters", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(_login)!).For(_policy);
         var reloaded = Policy(Htpasswd, attempts: 5);
 
         Login(Request(Basic("alice:wonderland"), "10.0.0.1"), reloaded).Outcome.Should().Be(LoginOutcome.User, "the new limits count afresh");

@@ -29,7 +29,10 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
     private readonly ConcurrentDictionary<Configuration.AccessOidcOptions, OidcTokens> _issuers = new();
     private readonly ConcurrentDictionary<string, (AccessIdentity Identity, int Version, long Until)> _verified = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<(LoginOutcome, AccessIdentity)>>> _inFlight = new(StringComparer.Ordinal);
-    private volatile LoginLimiters? _limiters;
+    // Failed logins per window, and bcrypt checks in flight, both per address and per user name; new ones when a reload
+    // changes the limits.
+    private readonly SwappedLimiters<LoginLimiters> _limiters = new(
+        time, policy => new LoginLimiters(policy.Options.LoginAttempts, policy.Options.LoginWindow), (limiters, policy) => limiters.Fit(policy));
 
     /// <summary>
     /// Who <paramref name="context"/>'s Basic credentials name, under <paramref name="policy"/>; no Authorization is
@@ -73,7 +76,7 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
         // Throttled before the remembered logins are looked at: were the remembered logins (an HMAC lookup, no
         // bcrypt) looked up first, a guesser held back by the throttle could still try passwords against them at full
         // speed while the user is active, and the right one would stand out with a 200 among the 429s.
-        var limiters = Limiters(policy);
+        var limiters = _limiters.For(policy);
         var byAddress = $"address:{address}";
         var byName = $"user:{user}";
         if (limiters.Failures.GetStatistics(byAddress)?.CurrentAvailablePermits == 0 || limiters.Failures.GetStatistics(byName)?.CurrentAvailablePermits == 0)
@@ -142,47 +145,11 @@ internal sealed class ClientLogin(TimeProvider time, ILoggerFactory loggers) : I
 
     public void Dispose()
     {
-        _limiters?.Dispose();
+        _limiters.Dispose();
         foreach (var issuer in _issuers.Values)
         {
             issuer.Dispose();
         }
-
-    }
-
-    // Failed logins per window, and bcrypt checks in flight, both per address and per user name; new ones when a reload
-    // changes the limits. The old pair is disposed a minute later (its timers would live on otherwise), when no login
-    // that took it can still be using it.
-    private LoginLimiters Limiters(AccessPolicy policy)
-    {
-        if (_limiters is { } current && current.Fit(policy))
-        {
-            return current;
-        }
-
-        lock (_files)
-        {
-            var old = _limiters;
-            if (old is not null && old.Fit(policy))
-            {
-                return old;
-            }
-
-            var fresh = new LoginLimiters(policy.Options.LoginAttempts, policy.Options.LoginWindow);
-            _limiters = fresh;
-            if (old is not null)
-            {
-                _ = RetireAsync(old);
-            }
-
-            return fresh;
-        }
-    }
-
-    private async Task RetireAsync(LoginLimiters old)
-    {
-        await Task.Delay(TimeSpan.FromMinutes(1), time);
-        old.Dispose();
     }
 
     // The password is a token of the OIDC issuer when one is configured and it looks like a JWT; else an htpasswd one.

@@ -17,6 +17,7 @@ internal static class AccessConfigReader
         nameof(AccessOptions.Htpasswd), nameof(AccessOptions.Groups), nameof(AccessOptions.Anonymous), nameof(AccessOptions.Authenticated),
         nameof(AccessOptions.Rules), nameof(AccessOptions.LoginAttempts), nameof(AccessOptions.LoginWindow),
         nameof(AccessOptions.TokenKey), nameof(AccessOptions.TokenLifetime), nameof(AccessOptions.RefreshTokenLifetime),
+        nameof(AccessOptions.RequestsPerUser), nameof(AccessOptions.RequestsPerAddress), nameof(AccessOptions.RequestWindow),
         nameof(AccessOptions.Oidc),
     ];
 
@@ -59,6 +60,9 @@ internal static class AccessConfigReader
             LoginWindow = section.Duration(nameof(AccessOptions.LoginWindow), defaults.LoginWindow),
             TokenKey = TokenKey(section, access[nameof(AccessOptions.TokenKey)]),
             TokenLifetime = section.Duration(nameof(AccessOptions.TokenLifetime), defaults.TokenLifetime),
+            RequestsPerUser = section.WholeNumber(nameof(AccessOptions.RequestsPerUser), defaults.RequestsPerUser, 0, 100_000_000),
+            RequestsPerAddress = section.WholeNumber(nameof(AccessOptions.RequestsPerAddress), defaults.RequestsPerAddress, 0, 100_000_000),
+            RequestWindow = section.Duration(nameof(AccessOptions.RequestWindow), defaults.RequestWindow),
             RefreshTokenLifetime = section.Duration(nameof(AccessOptions.RefreshTokenLifetime), defaults.RefreshTokenLifetime),
             Oidc = ReadOidc(access),
         };

@@ -61,7 +61,12 @@ public sealed class AccessConfigReaderTests : IDisposable
                 { "repositories": ["**"], "groups": ["platform"], "actions": ["catalog", "pull"], "vhosts": ["registry.corp.lan"] }
               ],
               "loginAttempts": 5,
-              "loginWindow": "00:00:30"
+              "loginWindow": "00:00:30",
+              "tokenLifetime": "00:02:00",
+              "refreshTokenLifetime": "12:00:00",
+              "requestsPerUser": 100,
+              "requestsPerAddress": 300,
+              "requestWindow": "00:00:10"
             }
             """).Access!;
 
@@ -75,6 +80,11 @@ public sealed class AccessConfigReaderTests : IDisposable
         access.Rules[1].Vhosts.Should().Equal("registry.corp.lan");
         access.LoginAttempts.Should().Be(5);
         access.LoginWindow.Should().Be(TimeSpan.FromSeconds(30));
+        access.TokenLifetime.Should().Be(TimeSpan.FromMinutes(2));
+        access.RefreshTokenLifetime.Should().Be(TimeSpan.FromHours(12));
+        access.RequestsPerUser.Should().Be(100);
+        access.RequestsPerAddress.Should().Be(300);
+        access.RequestWindow.Should().Be(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -146,6 +156,10 @@ public sealed class AccessConfigReaderTests : IDisposable
     [InlineData("{ \"loginAttempts\": -1 }", "Collage:access:loginAttempts")]
     [InlineData("{ \"loginWindow\": \"00:00:00\" }", "Collage:access:loginWindow")]
     [InlineData("{ \"loginWindow\": \"a minute\" }", "Collage:access:loginWindow")]
+    [InlineData("{ \"requestsPerUser\": -5 }", "Collage:access:requestsPerUser")]
+    [InlineData("{ \"requestsPerAddress\": \"many\" }", "Collage:access:requestsPerAddress")]
+    [InlineData("{ \"requestWindow\": \"00:00:00\" }", "Collage:access:requestWindow")]
+    [InlineData("{ \"tokenLifetime\": \"soon\" }", "Collage:access:tokenLifetime")]
     public void Read_BadThrottleValue_NamesKey(string access, string key)
     {
         var act = () => ReadFile(access);

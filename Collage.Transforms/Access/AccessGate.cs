@@ -14,8 +14,13 @@ namespace Collage.Transforms.Access;
 /// skopeo and containerd all follow. A user who logged in but holds no grant on a repository gets the answer an
 /// unknown one gets (404 <c>NAME_UNKNOWN</c>), so names cannot be probed.
 /// </summary>
-internal sealed class AccessGate(ClientLogin login, AccessTokens tokens)
+internal sealed class AccessGate(ClientLogin login, AccessTokens tokens, TimeProvider time) : IDisposable
 {
+    private readonly SwappedLimiters<RequestLimiters> _limits = new(
+        time,
+        policy => new RequestLimiters(policy.Options.RequestsPerUser, policy.Options.RequestsPerAddress, policy.Options.RequestWindow),
+        (limiters, policy) => limiters.Fit(policy));
+
     /// <summary>
     /// Null when <paramref name="request"/> may go on (the identity is then on <paramref name="feature"/>), else the
     /// refusal being written. Completes synchronously for a remembered login or token and for anonymous requests.
@@ -52,7 +57,7 @@ internal sealed class AccessGate(ClientLogin login, AccessTokens tokens)
     private async ValueTask<Task?> AwaitLogin(ValueTask<(LoginOutcome, AccessIdentity)> check, HttpContext context, RegistryRequestFeature feature, RegistryRequest request, AccessPolicy policy) =>
         WithLogin(context, feature, request, policy, await check.ConfigureAwait(false));
 
-    private static Task? WithToken(HttpContext context, RegistryRequestFeature feature, RegistryRequest request, AccessPolicy policy, AccessToken? token)
+    private Task? WithToken(HttpContext context, RegistryRequestFeature feature, RegistryRequest request, AccessPolicy policy, AccessToken? token)
     {
         // Expired, forged, for another host or vhost, or a refresh token: the client fetches a new one.
         if (token is null || token.IsRefresh || token.Map != feature.Map.Name)
@@ -64,7 +69,7 @@ internal sealed class AccessGate(ClientLogin login, AccessTokens tokens)
         return Decide(context, feature, request, policy, token);
     }
 
-    private static Task? WithLogin(HttpContext context, RegistryRequestFeature feature, RegistryRequest request, AccessPolicy policy, (LoginOutcome Outcome, AccessIdentity Identity) login)
+    private Task? WithLogin(HttpContext context, RegistryRequestFeature feature, RegistryRequest request, AccessPolicy policy, (LoginOutcome Outcome, AccessIdentity Identity) login)
     {
         switch (login.Outcome)
         {
@@ -86,7 +91,7 @@ internal sealed class AccessGate(ClientLogin login, AccessTokens tokens)
 
     // The policy in force decides; a token narrows it to what it was issued for (a reload may have taken grants away
     // since, and a token for one repository opens no other).
-    private static Task? Decide(HttpContext context, RegistryRequestFeature feature, RegistryRequest request, AccessPolicy policy, AccessToken? token)
+    private Task? Decide(HttpContext context, RegistryRequestFeature feature, RegistryRequest request, AccessPolicy policy, AccessToken? token)
     {
         var identity = feature.Identity!;
         var map = feature.Map.Name;
@@ -99,7 +104,7 @@ internal sealed class AccessGate(ClientLogin login, AccessTokens tokens)
 
         if (allowed && (token is null || action == AccessAction.None || token.Grants(action, request.Name)))
         {
-            return null;
+            return Admit(context, feature, policy, identity);
         }
 
         if (allowed || identity.IsAnonymous)
@@ -111,6 +116,21 @@ internal sealed class AccessGate(ClientLogin login, AccessTokens tokens)
         return action == AccessAction.Catalog
             ? new OciError(StatusCodes.Status403Forbidden, "DENIED", "requested access to the resource is denied").WriteAsync(context)
             : OciErrors.NameUnknown(request.Name).WriteAsync(context);
+    }
+
+    public void Dispose() => _limits.Dispose();
+
+    // The optional request limits, per user and per client address, on requests the policy let through.
+    private Task? Admit(HttpContext context, RegistryRequestFeature feature, AccessPolicy policy, AccessIdentity identity)
+    {
+        var limits = _limits.For(policy);
+        if (limits.None || limits.Admit(identity, feature.Table.PublicUrl.ClientAddress(context)))
+        {
+            return null;
+        }
+
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(policy.Options.RequestWindow.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new OciError(StatusCodes.Status429TooManyRequests, "TOOMANYREQUESTS", "too many requests; retry later").WriteAsync(context);
     }
 
     private static Task Challenge(HttpContext context, RegistryRequestFeature feature, RegistryRequest request)

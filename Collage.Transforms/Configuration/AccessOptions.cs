@@ -44,6 +44,18 @@ public sealed record AccessOptions
     /// </summary>
     public string? TokenKey { get; init; }
 
+    /// <summary>
+    /// Requests one user who logged in may make per <see cref="RequestWindow"/> (beyond them: 429 with
+    /// <c>Retry-After</c>). Default 0: no limit.
+    /// </summary>
+    public int RequestsPerUser { get; init; }
+
+    /// <summary>Requests one client address may make per <see cref="RequestWindow"/>, logged in or not. Default 0: no limit.</summary>
+    public int RequestsPerAddress { get; init; }
+
+    /// <summary>The window of <see cref="RequestsPerUser"/> and <see cref="RequestsPerAddress"/>. Default 1 s.</summary>
+    public TimeSpan RequestWindow { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a token from Collage's token endpoint is valid. Default 5 min, as distribution's token server.</summary>
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -10,6 +10,7 @@ internal sealed class SwappedLimiters<T>(TimeProvider time, Func<AccessPolicy, T
     where T : class, IDisposable
 {
     private readonly object _lock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Retirement, byte> _retiring = new();
     private volatile T? _current;
 
     /// <summary>The limiters of <paramref name="policy"/>'s limits; new ones when they changed.</summary>
@@ -32,7 +33,7 @@ internal sealed class SwappedLimiters<T>(TimeProvider time, Func<AccessPolicy, T
             _current = fresh;
             if (old is not null)
             {
-                _ = RetireAsync(old);
+                Retire(old);
             }
 
             return fresh;
@@ -41,9 +42,32 @@ internal sealed class SwappedLimiters<T>(TimeProvider time, Func<AccessPolicy, T
 
     public void Dispose() => _current?.Dispose();
 
-    private async Task RetireAsync(T old)
+    // A timer of the TimeProvider, not an awaited delay: the disposal then happens when the time comes, on the timer's
+    // callback, with no continuation left to be scheduled (a FakeTimeProvider's Advance runs it at once). The timers
+    // are held here until they fire: an unreferenced system timer may be collected before it does.
+    private void Retire(T old)
     {
-        await Task.Delay(TimeSpan.FromMinutes(1), time).ConfigureAwait(false);
-        old.Dispose();
+        var retirement = new Retirement(old);
+        _retiring[retirement] = 0;
+        retirement.Timer = time.CreateTimer(
+            state =>
+            {
+                var due = (Retirement)state!;
+                if (_retiring.TryRemove(due, out _))
+                {
+                    due.Limiters.Dispose();
+                    due.Timer?.Dispose();
+                }
+            },
+            retirement,
+            TimeSpan.FromMinutes(1),
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private sealed class Retirement(T limiters)
+    {
+        public T Limiters { get; } = limiters;
+
+        public ITimer? Timer { get; set; }
     }
 }

@@ -14,6 +14,11 @@ internal sealed class PublicUrlResolver(PassthroughOptions options)
     /// <summary>The path of Collage's token endpoint.</summary>
     public const string TokenPath = "/v2/token";
 
+    private const int MaxServices = 256;
+
+    private readonly string? _configuredService = options.PublicUrl is { } url ? new Uri(url).Authority : null;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _services = new(StringComparer.Ordinal);
+
     /// <summary>Collage's public URL without a trailing slash, e.g. <c>https://registry.example.com</c>.</summary>
     public string Resolve(HttpContext context)
     {
@@ -44,8 +49,32 @@ internal sealed class PublicUrlResolver(PassthroughOptions options)
     /// <summary>The realm of Collage's challenges: <c>{public URL}/v2/token</c>.</summary>
     public string Realm(HttpContext context) => Resolve(context) + TokenPath;
 
-    /// <summary>The service Collage's challenges name: the authority of its public URL.</summary>
-    public string Service(HttpContext context) => new Uri(Resolve(context)).Authority;
+    /// <summary>
+    /// The service Collage's challenges name: the authority of its public URL. Under access control every Bearer request
+    /// asks it (a token's audience), so the parse is done once per public URL: at construction for a configured one,
+    /// else per Host seen (a bounded table, since clients choose their Host).
+    /// </summary>
+    public string Service(HttpContext context)
+    {
+        if (_configuredService is { } configured)
+        {
+            return configured;
+        }
+
+        var url = Resolve(context);
+        if (_services.TryGetValue(url, out var known))
+        {
+            return known;
+        }
+
+        var service = new Uri(url).Authority;
+        if (_services.Count < MaxServices)
+        {
+            _services.TryAdd(url, service);
+        }
+
+        return service;
+    }
 
     /// <summary>
     /// The client's address, for throttling logins: the connection's peer, or, when that peer is a trusted proxy, the

@@ -93,4 +93,7 @@ internal static class EventIds
     public const int OidcTokenRefused = 1610;
     public const int OidcIssuerUnreachable = 1611;
     public const int OidcKeysRead = 1612;
+
+    // 1700s: Scale-out. 1701-1719 the fleet's Redis coordination, 1721-1739 the shared S3 store, 1741-1759 the
+    // shared cache's use of both (degraded to streaming, leases handed over).
 }

@@ -1,0 +1,29 @@
+namespace Collage.Transforms.Configuration;
+
+/// <summary>
+/// The Redis a fleet of replicas coordinates through (<c>cache.redis</c>): fetch leases, tag answers, back-offs and
+/// the list of what the shared store holds. Absent: each replica coordinates only itself.
+/// </summary>
+public sealed record RedisOptions
+{
+    /// <summary>
+    /// A StackExchange.Redis configuration string (<c>"host:6379,ssl=true"</c>). Either this or
+    /// <see cref="ConfigurationFile"/>.
+    /// </summary>
+    public string? Configuration { get; init; }
+
+    /// <summary>A file holding the configuration string, for one with a password (a Kubernetes Secret). Never logged.</summary>
+    public string? ConfigurationFile { get; init; }
+
+    /// <summary>The prefix of every key and channel, so fleets can share one Redis. Default <c>collage:</c>.</summary>
+    public string KeyPrefix { get; init; } = "collage:";
+
+    /// <summary>
+    /// How long a fetch lease lasts without renewal; the holder renews it every third of this, and a holder that died
+    /// hands the fetch to another replica after at most this long. Default 15 s.
+    /// </summary>
+    public TimeSpan LeaseTime { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long one Redis operation may take before it counts as a failure. Default 1 s.</summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -96,4 +96,10 @@ internal static class EventIds
 
     // 1700s: Scale-out. 1701-1719 the fleet's Redis coordination, 1721-1739 the shared S3 store, 1741-1759 the
     // shared cache's use of both (degraded to streaming, leases handed over).
+    public const int SharedCacheDegraded = 1741;
+    public const int SharedCacheUploadFailed = 1742;
+    public const int SharedCacheCopyCorrupt = 1743;
+    public const int SharedCacheWaitTimedOut = 1744;
+    public const int SharedCacheEvicted = 1745;
+    public const int SharedCacheOpened = 1746;
 }

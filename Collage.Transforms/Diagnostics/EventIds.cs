@@ -96,4 +96,12 @@ internal static class EventIds
 
     // 1700s: Scale-out. 1701-1719 the fleet's Redis coordination, 1721-1739 the shared S3 store, 1741-1759 the
     // shared cache's use of both (degraded to streaming, leases handed over).
+    public const int SharedStoreOpened = 1721;
+    public const int SharedStoreBreakerOpened = 1722;
+    public const int SharedStoreBreakerHalfOpened = 1723;
+    public const int SharedStoreBreakerClosed = 1724;
+    public const int SharedStoreRequestFailed = 1725;
+    public const int SharedStoreAbortFailed = 1726;
+    public const int SharedStoreUploadSkipped = 1727;
+    public const int SharedStoreUploaded = 1728;
 }

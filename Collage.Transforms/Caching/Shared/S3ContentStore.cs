@@ -110,7 +110,7 @@ internal sealed class S3ContentStore : ISharedContentStore, IDisposable
                 {
                     return await _client.GetObjectAsync(request, token).ConfigureAwait(false);
                 }
-                catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound || ex.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+                catch (AmazonS3Exception ex) when (S3Failures.IsNotFound(ex) || ex.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
                 {
                     return null;
                 }
@@ -202,7 +202,9 @@ internal sealed class S3ContentStore : ISharedContentStore, IDisposable
             BucketName = _options.Bucket,
             Key = _keys.Of(hex),
             Verb = HttpVerb.GET,
-            Expires = _time.GetUtcNow().Add(lifetime).UtcDateTime,
+            // On the SDK's clock, not the TimeProvider: the SDK signs X-Amz-Date with its own (skew-corrected) clock
+            // and turns Expires into X-Amz-Expires seconds from then.
+            Expires = DateTime.UtcNow.Add(lifetime),
             Protocol = _options.Endpoint is { Scheme: "http" } ? Protocol.HTTP : Protocol.HTTPS,
         };
         return new Uri(_client.GetPreSignedURL(request));

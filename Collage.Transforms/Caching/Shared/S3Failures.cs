@@ -14,20 +14,23 @@ namespace Collage.Transforms.Caching.Shared;
 internal static class S3Failures
 {
     /// <summary>
-    /// Whether <paramref name="exception"/> means the store is unusable (and counts against its circuit). A "not
-    /// found" is an answer, not a failure; a cancellation by the caller is the caller's.
+    /// Whether <paramref name="exception"/> means the store is unusable (and counts against its circuit). A
+    /// cancellation by the caller is the caller's. A "not found" of a read never gets here: the reads answer it with
+    /// null (<see cref="IsNotFound"/>); of a write (a missing bucket) it is a failure.
     /// </summary>
     public static bool IsStoreFailure(Exception exception, CancellationToken callerToken) => exception switch
     {
         OperationCanceledException => !callerToken.IsCancellationRequested,
-        AmazonServiceException service => service.StatusCode != HttpStatusCode.NotFound,
-        AmazonClientException or HttpRequestException or IOException or SocketException or TimeoutException => true,
+        AmazonServiceException or AmazonClientException or HttpRequestException or IOException or SocketException or TimeoutException => true,
         _ => false,
     };
 
-    /// <summary>Whether <paramref name="exception"/> is S3's "no such key" (or bucket).</summary>
+    /// <summary>
+    /// Whether <paramref name="exception"/> is S3's "no such key": a 404, except NoSuchBucket (a misconfigured bucket
+    /// must not look like an empty cache). A HEAD's 404 has no body to tell them apart; its next write will.
+    /// </summary>
     public static bool IsNotFound(Exception exception) =>
-        exception is AmazonServiceException { StatusCode: HttpStatusCode.NotFound };
+        exception is AmazonServiceException { StatusCode: HttpStatusCode.NotFound } service && service.ErrorCode != "NoSuchBucket";
 
     /// <summary>
     /// The kind of <paramref name="exception"/>, e.g. <c>connection refused</c>, <c>timed out</c>, <c>S3 error

@@ -56,9 +56,12 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     /// <inheritdoc/>
     public async Task<IFetchLease?> TryAcquireAsync(string hex, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var takenAt = _time.GetTimestamp();
-        var taken = await RunAsync("lease", db => db.StringSetAsync(_keys.Lease(hex), owner, _options.LeaseTime, When.NotExists), cancellationToken)
+        // Not cancelled half-way (the operation timeout bounds it): a SET that went through unseen would leave a lease
+        // nobody renews or releases, and the fleet would wait a lease time for it.
+        var taken = await RunAsync("lease", db => db.StringSetAsync(_keys.Lease(hex), owner, _options.LeaseTime, When.NotExists), CancellationToken.None)
             .ConfigureAwait(false);
         if (!taken)
         {
@@ -67,6 +70,12 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
 
         var lease = new RedisFetchLease(this, hex, owner, takenAt, _options.LeaseTime, _time, _log);
         _leases.TryAdd(lease, 0);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         return lease;
     }
 
@@ -234,12 +243,13 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
                 var marker = db.KeyExistsAsync(_keys.Stored(hex));
                 var listed = db.HashExistsAsync(_keys.Sizes, hex);
                 var leased = db.KeyExistsAsync(_keys.Lease(hex));
-                if (await marker.ConfigureAwait(false) | await listed.ConfigureAwait(false))
+                await Task.WhenAll(marker, listed, leased).ConfigureAwait(false);
+                if (marker.Result || listed.Result)
                 {
                     return LeaseWait.Stored;
                 }
 
-                return await leased.ConfigureAwait(false) ? null : LeaseWait.Released;
+                return leased.Result ? null : LeaseWait.Released;
             },
             cancellationToken);
 

@@ -57,6 +57,20 @@ public sealed class RedisFleetCoordinatorTests(RedisFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public async Task TryAcquire_Cancelled_ThrowsAndLeavesNoLease()
+    {
+        var prefix = RedisFixture.NewPrefix();
+        var a = redis.Replica(prefix);
+        var hex = RedisFixture.NewHex();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await FluentActions.Awaiting(() => a.TryAcquireAsync(hex, cancelled.Token)).Should().ThrowAsync<OperationCanceledException>();
+
+        (await redis.Plain.KeyExistsAsync(prefix + "lease:" + hex)).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Lease_Renewed_StillHeldPastTwiceTheLeaseTime()
     {
         var prefix = RedisFixture.NewPrefix();

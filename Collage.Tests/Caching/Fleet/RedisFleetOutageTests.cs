@@ -57,6 +57,22 @@ public sealed class RedisFleetOutageTests
     }
 
     [Fact]
+    public async Task Outage_ProbesFailAgain_LoggedOnce()
+    {
+        var port = FreePort.Next();
+        var logger = new RecordingLogger<RedisFleetCoordinator>();
+        await using var fleet = RedisFixture.Create(Options($"127.0.0.1:{port}"), logger);
+        await UntilTrue(async () => await FailsWith(fleet, "circuit is open"));
+
+        // After the break (5 s) a probe is let through, fails, and the breaker opens again.
+        await UntilTrue(async () => !await FailsWith(fleet, "circuit is open"));
+        await UntilTrue(async () => await FailsWith(fleet, "circuit is open"));
+
+        logger.Entries.Where(e => e.EventId.Id == EventIds.FleetUnavailable).Should().ContainSingle();
+        logger.Entries.Should().NotContain(e => e.EventId.Id == EventIds.FleetReachable);
+    }
+
+    [Fact]
     public async Task Startup_RedisDown_DoesNotThrowAndConnectsOnceItIsUp()
     {
         var port = FreePort.Next();
@@ -179,13 +195,26 @@ public sealed class RedisFleetOutageTests
         }
     }
 
-    private static async Task UntilTrue(Func<bool> condition)
+    private static Task UntilTrue(Func<bool> condition) => UntilTrue(() => Task.FromResult(condition()));
+
+    private static async Task UntilTrue(Func<Task<bool>> condition)
     {
-        for (var i = 0; i < 240 && !condition(); i++)
+        for (var i = 0; i < 240; i++)
         {
+            if (await condition())
+            {
+                return;
+            }
+
             await Task.Delay(250);
         }
 
-        condition().Should().BeTrue();
+        (await condition()).Should().BeTrue("the condition should hold within a minute");
+    }
+
+    private static async Task<bool> FailsWith(RedisFleetCoordinator fleet, string text)
+    {
+        var call = await FluentActions.Awaiting(() => fleet.GetStoredBytesAsync(None)).Should().ThrowAsync<FleetUnavailableException>();
+        return call.Which.Message.Contains(text, StringComparison.Ordinal);
     }
 }

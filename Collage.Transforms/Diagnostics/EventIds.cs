@@ -102,4 +102,18 @@ internal static class EventIds
     public const int FleetConnectFailed = 1704;
     public const int FleetLeaseLost = 1705;
     public const int FleetReleaseFailed = 1706;
+    public const int SharedStoreOpened = 1721;
+    public const int SharedStoreBreakerOpened = 1722;
+    public const int SharedStoreBreakerHalfOpened = 1723;
+    public const int SharedStoreBreakerClosed = 1724;
+    public const int SharedStoreRequestFailed = 1725;
+    public const int SharedStoreAbortFailed = 1726;
+    public const int SharedStoreUploadSkipped = 1727;
+    public const int SharedStoreUploaded = 1728;
+    public const int SharedCacheDegraded = 1741;
+    public const int SharedCacheUploadFailed = 1742;
+    public const int SharedCacheCopyCorrupt = 1743;
+    public const int SharedCacheWaitTimedOut = 1744;
+    public const int SharedCacheEvicted = 1745;
+    public const int SharedCacheOpened = 1746;
 }

@@ -205,4 +205,24 @@ public sealed class S3ContentStoreTests(S3rverFixture fixture) : IClassFixture<S
         var folder = Path.Combine(fixture.Server.Directory, S3rverServer.Bucket, prefix.TrimEnd('/'), "blobs", "sha256");
         Directory.GetFiles(folder).Select(Path.GetFileName).Should().Contain(f => f!.StartsWith(hex, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Upload_MissingFile_ThrowsUnavailable()
+    {
+        using var store = fixture.Store();
+        var (_, hex) = S3rverFixture.RandomContent(10);
+
+        var upload = () => store.UploadAsync(hex, fixture.WriteFile([]) + "-missing", 10, None);
+
+        await upload.Should().ThrowAsync<SharedStoreUnavailableException>().WithMessage("*PutObject*I/O error*");
+    }
+
+    [Fact]
+    public void Create_AccessKeyWithoutSecretFile_Throws()
+    {
+        var create = () => new S3ContentStore(
+            fixture.Server.Options() with { SecretAccessKeyFile = null }, TimeProvider.System, new RecordingLogger<S3ContentStore>());
+
+        create.Should().Throw<ArgumentException>().WithMessage("*secretAccessKeyFile*");
+    }
 }

@@ -20,6 +20,7 @@ internal static class CacheConfigReader
     private static readonly string[] Keys =
     [
         nameof(CacheOptions.Path), nameof(CacheOptions.MaxSize), nameof(CacheOptions.TagTtl), nameof(CacheOptions.StaleIfError),
+        .. SharedCacheConfigReader.Keys,
     ];
 
     private static readonly string[] UpstreamKeys =
@@ -41,13 +42,13 @@ internal static class CacheConfigReader
 
         var section = ExpectObject(cache, Keys, "Leave the section out for no cache.");
         var defaults = new CacheOptions();
-        return new CacheOptions
+        return SharedCacheConfigReader.Read(cache, new CacheOptions
         {
             Path = ReadPath(section) ?? defaults.Path,
             MaxSize = section.Size(nameof(CacheOptions.MaxSize), defaults.MaxSize, MinMaxSize),
             TagTtl = section.Duration(nameof(CacheOptions.TagTtl), defaults.TagTtl, allowZero: true),
             StaleIfError = section.Duration(nameof(CacheOptions.StaleIfError), defaults.StaleIfError, allowZero: true),
-        };
+        });
     }
 
     /// <summary>
@@ -92,12 +93,20 @@ internal static class CacheConfigReader
             throw new CollageConfigException(key, $"the cache is set up at start-up only, so {change} needs a restart. {Restart}");
         }
 
-        if (running is not null && next is not null && (running.Path != next.Path || running.MaxSize != next.MaxSize))
+        if (running is not null && next is not null && FirstStartupOnlyChange(running, next) is { } changed)
         {
-            var changed = running.Path != next.Path ? nameof(CacheOptions.Path) : nameof(CacheOptions.MaxSize);
-            throw new CollageConfigException($"{key}:{changed}", $"cache path and maxSize apply at start-up only. {Restart}");
+            throw new CollageConfigException($"{key}:{changed}", $"cache path, maxSize, store, s3, localMaxSize and redis apply at start-up only. {Restart}");
         }
     }
+
+    private static string? FirstStartupOnlyChange(CacheOptions running, CacheOptions next) =>
+        running.Path != next.Path ? nameof(CacheOptions.Path)
+        : running.MaxSize != next.MaxSize ? nameof(CacheOptions.MaxSize)
+        : running.Store != next.Store ? nameof(CacheOptions.Store)
+        : running.S3 != next.S3 ? nameof(CacheOptions.S3)
+        : running.LocalMaxSize != next.LocalMaxSize ? nameof(CacheOptions.LocalMaxSize)
+        : running.Redis != next.Redis ? nameof(CacheOptions.Redis)
+        : null;
 
     // A relative path is taken from the working directory, as --config-file is, and made absolute now so that
     // nothing later depends on where the process happens to be.

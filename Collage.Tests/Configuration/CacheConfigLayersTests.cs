@@ -76,7 +76,7 @@ public sealed class CacheConfigLayersTests : IDisposable
 
         act.Should().Throw<CollageConfigException>()
             .Where(e => e.Key == key)
-            .WithMessage("*cache path and maxSize apply at start-up only. Restart Collage to apply this change; none of it was applied.*");
+            .WithMessage("*cache path, maxSize, store, s3, localMaxSize and redis apply at start-up only. Restart Collage to apply this change; none of it was applied.*");
     }
 
     [Fact]

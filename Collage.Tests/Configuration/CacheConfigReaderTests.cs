@@ -102,7 +102,7 @@ public sealed class CacheConfigReaderTests : IDisposable
     [InlineData("\"cache\": { \"staleIfError\": \"-1.00:00:00\" }", "Collage:cache:StaleIfError", "*is not a time span of zero or more*")]
     [InlineData("\"cache\": { \"maxsise\": \"1GiB\" }", "Collage:cache:maxsise", "*unknown key 'maxsise'. Did you mean 'MaxSize'? Allowed here: Path, MaxSize, TagTtl, StaleIfError.*")]
     [InlineData("\"cache\": { \"enabled\": true }", "Collage:cache:enabled", "*unknown key 'enabled'*Allowed here: Path, MaxSize, TagTtl, StaleIfError*")]
-    [InlineData("\"cache\": \"on\"", "Collage:cache", "*expected an object with Path, MaxSize, TagTtl, StaleIfError ({} for every default), found the value 'on'*")]
+    [InlineData("\"cache\": \"on\"", "Collage:cache", "*expected an object with Path, MaxSize, TagTtl, StaleIfError, Store, S3, LocalMaxSize, Redis ({} for every default), found the value 'on'*")]
     [InlineData("\"cahce\": {}", "Collage:cahce", "*Did you mean 'Cache'?*")]
     public void Read_BadCacheValue_NamesKeyAndFix(string sections, string key, string message)
     {

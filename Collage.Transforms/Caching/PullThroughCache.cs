@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Collage.Transforms.Caching.Blobs;
+using Collage.Transforms.Caching.Shared;
 using Collage.Transforms.Caching.Storage;
 using Collage.Transforms.Configuration;
 using Microsoft.Data.Sqlite;
@@ -17,8 +18,17 @@ internal sealed class PullThroughCache : IAsyncDisposable
     private readonly IndexWriter? _writer;
     private readonly CancellationTokenSource _stopping = new();
 
-    private PullThroughCache(ContentStore? store, CacheIndex? index, IndexWriter? writer, CacheMetrics metrics, CacheLog log, CacheUpstream upstream, TimeProvider time)
+    private PullThroughCache(ContentStore? store, CacheIndex? index, IndexWriter? writer, CacheMetrics metrics, CacheLog log, CacheUpstream upstream, TimeProvider time, SharedCache? shared = null)
     {
+        Shared = shared is { IsEnabled: true } ? shared : null;
+        if (Shared is not null)
+        {
+            SharedSource = new SharedBlobSource(Shared);
+            SharedUploads = new SharedUploads(Shared, new SharedEviction(Shared));
+            SharedAnswers = new SharedBlobAnswers(Shared, SharedSource);
+            SharedTags = Shared.Fleet is { } fleet ? new SharedTags(Shared, fleet) : null;
+        }
+
         Store = store!;
         Index = index!;
         _writer = writer;
@@ -46,6 +56,21 @@ internal sealed class PullThroughCache : IAsyncDisposable
 
     public TimeProvider Time { get; }
 
+    /// <summary>What this replica shares with the others (an S3 store, Redis), or null when it caches alone.</summary>
+    public SharedCache? Shared { get; }
+
+    /// <summary>Where a fetch's bytes come from with <see cref="Shared"/>; null without it.</summary>
+    public SharedBlobSource? SharedSource { get; }
+
+    /// <summary>Tag answers shared through Redis; null without it.</summary>
+    public SharedTags? SharedTags { get; }
+
+    /// <summary>HEAD, Range and redirected answers from the shared store; null without one.</summary>
+    public SharedBlobAnswers? SharedAnswers { get; }
+
+    /// <summary>What follows a verified fetch with <see cref="Shared"/>; null without it.</summary>
+    public SharedUploads? SharedUploads { get; }
+
     /// <summary>Cancelled when the cache closes: fetches in flight stop.</summary>
     public CancellationToken Stopping => _stopping.Token;
 
@@ -53,7 +78,7 @@ internal sealed class PullThroughCache : IAsyncDisposable
     /// Opens the cache at <paramref name="options"/>' path, or a disabled one without options. A folder that cannot be
     /// created or written stops start-up with a <see cref="CollageConfigException"/> naming <c>cache:path</c>.
     /// </summary>
-    public static PullThroughCache Open(CacheOptions? options, CacheUpstream upstream, CacheMetrics metrics, TimeProvider time, ILogger logger)
+    public static PullThroughCache Open(CacheOptions? options, CacheUpstream upstream, CacheMetrics metrics, TimeProvider time, ILogger logger, SharedCache? shared = null)
     {
         var log = new CacheLog(logger);
         if (options is null)
@@ -75,11 +100,13 @@ internal sealed class PullThroughCache : IAsyncDisposable
         }
 
         var writer = new IndexWriter(database, logger);
-        var index = new CacheIndex(store, writer, options.MaxSize, time, metrics);
+        // With the S3 store, maxSize bounds the bucket and this replica's own disk holds up to localMaxSize.
+        var localMax = options.Store == CacheStore.S3 ? options.LocalMaxSize : options.MaxSize;
+        var index = new CacheIndex(store, writer, localMax, time, metrics);
         index.Load(database);
-        metrics.Observe(() => index.Size, options.MaxSize);
-        log.Opened(store.Root, index.Count, index.Size, options.MaxSize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return new PullThroughCache(store, index, writer, metrics, log, upstream, time);
+        metrics.Observe(() => index.Size, localMax);
+        log.Opened(store.Root, index.Count, index.Size, localMax, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new PullThroughCache(store, index, writer, metrics, log, upstream, time, shared);
     }
 
     public async ValueTask DisposeAsync()

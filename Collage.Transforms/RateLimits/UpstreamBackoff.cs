@@ -16,9 +16,25 @@ namespace Collage.Transforms.RateLimits;
 internal sealed class UpstreamBackoff(TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _until = new(StringComparer.OrdinalIgnoreCase);
+    private IBackoffShare? _share;
 
     /// <summary>The clock the back-off runs on.</summary>
     public TimeProvider TimeProvider { get; } = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+
+    /// <summary>Shares this replica's back-offs with the fleet from now on (set once, at start-up).</summary>
+    public void Share(IBackoffShare share) => Volatile.Write(ref _share, share);
+
+    /// <summary>
+    /// Enters a back-off another replica entered (through the <see cref="IBackoffShare"/>), without sharing it again.
+    /// </summary>
+    public void EnterShared(string authority, DateTimeOffset until)
+    {
+        var left = until - TimeProvider.GetUtcNow();
+        if (left > TimeSpan.Zero)
+        {
+            EnterCore(authority, left);
+        }
+    }
 
     /// <summary>
     /// Leaves <paramref name="authority"/> alone for <paramref name="retryAfter"/> from now. A back-off already in
@@ -31,7 +47,13 @@ internal sealed class UpstreamBackoff(TimeProvider timeProvider)
     {
         ArgumentException.ThrowIfNullOrEmpty(authority);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retryAfter, TimeSpan.Zero);
+        var entered = EnterCore(authority, retryAfter);
+        Volatile.Read(ref _share)?.Entered(authority, TimeProvider.GetUtcNow() + retryAfter);
+        return entered;
+    }
 
+    private bool EnterCore(string authority, TimeSpan retryAfter)
+    {
         var now = TimeProvider.GetUtcNow();
         var until = now + retryAfter;
         var entered = false;
@@ -71,6 +93,7 @@ internal sealed class UpstreamBackoff(TimeProvider timeProvider)
             _until.TryRemove(KeyValuePair.Create(authority, until));
         }
 
+        Volatile.Read(ref _share)?.Missed(authority);
         remaining = TimeSpan.Zero;
         return false;
     }

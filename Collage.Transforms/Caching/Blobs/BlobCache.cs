@@ -35,13 +35,19 @@ internal sealed class BlobCache(PullThroughCache cache)
             return;
         }
 
+        if (cache.SharedAnswers is { } shared && shared.Wants(context.Request)
+            && await shared.TryServeAsync(context, feature, hex, repository, cache.Index.IsGranted(hex, repository), ct => ConfirmedAsync(feature, ct)))
+        {
+            return;
+        }
+
         if (HttpMethods.IsHead(context.Request.Method) || context.Request.Headers.Range.Count > 0)
         {
             await next(context);
             return;
         }
 
-        var fill = cache.Fills.JoinOrStart(repository, hex, f => f.RunAsync(ContextFor(feature)), out var started);
+        var fill = cache.Fills.JoinOrStart(repository, hex, f => f.RunAsync(ContextFor(feature, hex, repository)), out var started);
         var outcome = started ? CacheOutcome.Miss : CacheOutcome.Coalesced;
 
         // A small blob's fetch can be committed before this request follows it: served from the store, it is still
@@ -159,7 +165,7 @@ internal sealed class BlobCache(PullThroughCache cache)
         }
     }
 
-    private BlobFillContext ContextFor(RegistryRequestFeature feature) => new(
+    private BlobFillContext ContextFor(RegistryRequestFeature feature, string hex, string repository) => new(
         cancellationToken => cache.Upstream.SendAsync(feature, HttpMethod.Get, null, cancellationToken),
         feature.Resolved.Upstream.Authority,
         feature.Table.Http.ActivityTimeout,
@@ -167,7 +173,16 @@ internal sealed class BlobCache(PullThroughCache cache)
         cache.Store,
         cache.Index,
         cache.Metrics,
-        cache.Log);
+        cache.Log,
+        cache.SharedSource is { } source
+            ? new SharedFillContext(source, cache.SharedUploads!, ct => ConfirmedAsync(feature, ct), cache.Index.IsGranted(hex, repository))
+            : null);
+
+    private async Task<bool> ConfirmedAsync(RegistryRequestFeature feature, CancellationToken cancellationToken)
+    {
+        using var confirmation = await ConfirmAsync(feature, cancellationToken);
+        return confirmation?.StatusCode == System.Net.HttpStatusCode.OK;
+    }
 
     private void Answered(RegistryRequestFeature feature, CacheOutcome outcome)
     {

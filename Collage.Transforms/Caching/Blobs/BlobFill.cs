@@ -16,6 +16,7 @@ internal sealed class BlobFill
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _written;
     private int _state; // 0 running, 1 verified, 2 failed
+    private bool _mismatched;
     private string _failure = "the upstream fetch failed";
 
     public BlobFill(string hex, string repository)
@@ -72,11 +73,11 @@ internal sealed class BlobFill
     public async Task RunAsync(BlobFillContext context)
     {
         long reserved = 0;
+        Shared.SharedFetch? fetch = null;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Stopping);
-            timeout.CancelAfter(context.ActivityTimeout);
-            using var response = await context.Send(timeout.Token);
+            using var response = await OpenAsync(context, timeout, f => fetch = f);
             var status = (int)response.StatusCode;
             if (status != 200)
             {
@@ -117,13 +118,25 @@ internal sealed class BlobFill
             }
 
             Signal(1);
-            context.Metrics.FetchedUpstream(total.Value);
+            if (fetch?.FromShared == true)
+            {
+                context.Metrics.FetchedShared(total.Value);
+            }
+            else
+            {
+                context.Metrics.FetchedUpstream(total.Value);
+            }
+
             try
             {
                 context.Store.Commit(Spool, Hex);
                 context.Index.Commit(Hex, total.Value, null, reserved);
                 reserved = 0;
                 context.Index.Grant(Hex, Repository);
+                if (fetch is not null)
+                {
+                    context.Shared!.Uploads.Stored(fetch, Hex, Repository, context.Store.PathOf(Hex), total.Value, context.Stopping);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -146,7 +159,43 @@ internal sealed class BlobFill
             }
 
             Spool?.Release();
+            if (fetch is not null)
+            {
+                if (fetch.FromShared && _mismatched)
+                {
+                    context.Shared!.Uploads.Unverified(Hex, context.Stopping);
+                }
+
+                await fetch.DisposeAsync();
+            }
         }
+    }
+
+    // Without a fleet: the upstream, within the activity timeout. With one: the shared store or the upstream under
+    // a lease (SharedBlobSource); waiting on another replica's lease does not use up the upstream's timeout.
+    private async Task<HttpResponseMessage> OpenAsync(BlobFillContext context, CancellationTokenSource timeout, Action<Shared.SharedFetch> opened)
+    {
+        if (context.Shared is not { } shared)
+        {
+            timeout.CancelAfter(context.ActivityTimeout);
+            return await context.Send(timeout.Token);
+        }
+
+        var fetch = await shared.Source.OpenAsync(
+            Hex,
+            Repository,
+            shared.GrantedLocally,
+            _ =>
+            {
+                timeout.CancelAfter(context.ActivityTimeout);
+                return context.Send(timeout.Token);
+            },
+            shared.Confirm,
+            context.ActivityTimeout,
+            context.Stopping);
+        opened(fetch);
+        timeout.CancelAfter(context.ActivityTimeout);
+        return fetch.Response;
     }
 
     private async Task<long?> CopyToSpoolAsync(HttpResponseMessage response, BlobFillContext context, CancellationTokenSource timeout)
@@ -161,6 +210,7 @@ internal sealed class BlobFill
         var length = response.Content.Headers.ContentLength;
         if ((length is { } expected && expected != total) || !actual.Equals(Hex, StringComparison.Ordinal))
         {
+            _mismatched = true;
             context.Log.DigestMismatch(context.Upstream, ContentDigest.Of(Hex));
             Fail("the upstream's bytes did not match the digest");
             return null;

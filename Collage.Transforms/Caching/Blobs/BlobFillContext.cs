@@ -11,6 +11,7 @@ namespace Collage.Transforms.Caching.Blobs;
 /// <param name="Index">The index.</param>
 /// <param name="Metrics">The cache's instruments.</param>
 /// <param name="Log">The cache's log.</param>
+/// <param name="Shared">The fleet's shared store and coordination, or null when this replica caches alone.</param>
 internal sealed record BlobFillContext(
     Func<CancellationToken, Task<HttpResponseMessage>> Send,
     string Upstream,
@@ -19,4 +20,5 @@ internal sealed record BlobFillContext(
     ContentStore Store,
     CacheIndex Index,
     CacheMetrics Metrics,
-    CacheLog Log);
+    CacheLog Log,
+    SharedFillContext? Shared = null);

@@ -41,13 +41,25 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
                 return;
             }
 
-            await AnswerAsync(context, feature, next, await GetAsync($"{repository}@{hex}|{AcceptKey.Of(accept)}", feature, acceptValue, hex, aborted), repository, tagKey: null, stale: null);
+            await AnswerAsync(context, feature, next, await GetAsync($"{repository}@{hex}|{AcceptKey.Of(accept)}", feature, acceptValue, hex, aborted), repository, tagKey: null, stale: null, policy);
             return;
         }
 
         var key = $"{repository}:{reference}|{AcceptKey.Of(accept)}";
         var answer = cache.Index.GetTag(key);
         var now = cache.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (cache.SharedTags is { } shared && (answer is null || TimeSpan.FromMilliseconds(now - answer.FetchedAt) >= policy.TagTtl))
+        {
+            // Another replica may have revalidated it: one round trip to Redis instead of a HEAD upstream.
+            // Taken only when this replica holds the manifest: without it the answer would cost a HEAD and a GET.
+            var freshest = await shared.FreshestAsync(key, answer, aborted);
+            if (freshest is not null && !ReferenceEquals(freshest, answer) && Holds(freshest.Hex))
+            {
+                cache.Index.PutTag(key, freshest);
+                answer = freshest;
+            }
+        }
+
         if (answer is not null)
         {
             var age = TimeSpan.FromMilliseconds(now - answer.FetchedAt);
@@ -61,28 +73,45 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
             if (probe is ManifestFetch.Found found && found.Hex == answer.Hex
                 && await TryServeStoredAsync(context, feature, answer.Hex, answer.MediaType, CacheOutcome.Hit))
             {
-                cache.Index.PutTag(key, answer with { FetchedAt = now });
+                PutTag(key, answer with { FetchedAt = now }, policy);
                 return;
             }
 
             if (probe.IsFailure || probe is ManifestFetch.Refused { Status: 404 })
             {
-                await AnswerAsync(context, feature, next, probe, repository, key, stale);
+                await AnswerAsync(context, feature, next, probe, repository, key, stale, policy);
                 return;
             }
 
-            await AnswerAsync(context, feature, next, await GetAsync(key, feature, acceptValue, null, aborted), repository, key, stale);
+            await AnswerAsync(context, feature, next, await GetAsync(key, feature, acceptValue, null, aborted), repository, key, stale, policy);
             return;
         }
 
-        await AnswerAsync(context, feature, next, await GetAsync(key, feature, acceptValue, null, aborted), repository, key, stale: null);
+        await AnswerAsync(context, feature, next, await GetAsync(key, feature, acceptValue, null, aborted), repository, key, stale: null, policy);
     }
 
     // One fetch per manifest key at a time, shared by the clients asking meanwhile (the fetch runs on without them).
     private Task<ManifestFetch> GetAsync(string key, RegistryRequestFeature feature, string? accept, string? expectedHex, CancellationToken aborted) =>
         _gets.RunAsync(key, () => upstream.GetAsync(feature, accept, expectedHex, cache.Stopping), aborted);
 
-    private async Task AnswerAsync(HttpContext context, RegistryRequestFeature feature, RequestDelegate next, ManifestFetch fetch, string repository, string? tagKey, TagAnswer? stale)
+    private bool Holds(string hex)
+    {
+        if (cache.Index.TryPin(hex) is not { } content)
+        {
+            return false;
+        }
+
+        content.Unpin();
+        return true;
+    }
+
+    private void PutTag(string key, TagAnswer answer, CachePolicy policy)
+    {
+        cache.Index.PutTag(key, answer);
+        cache.SharedTags?.Put(key, answer, policy.TagTtl + policy.StaleIfError);
+    }
+
+    private async Task AnswerAsync(HttpContext context, RegistryRequestFeature feature, RequestDelegate next, ManifestFetch fetch, string repository, string? tagKey, TagAnswer? stale, CachePolicy policy)
     {
         switch (fetch)
         {
@@ -90,7 +119,7 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
                 writer.Store(found.Hex, found.MediaType, body, repository);
                 if (tagKey is not null)
                 {
-                    cache.Index.PutTag(tagKey, new TagAnswer(found.Hex, found.MediaType, cache.Time.GetUtcNow().ToUnixTimeMilliseconds()));
+                    PutTag(tagKey, new TagAnswer(found.Hex, found.MediaType, cache.Time.GetUtcNow().ToUnixTimeMilliseconds()), policy);
                 }
 
                 Answered(feature, CacheOutcome.Miss);
@@ -106,6 +135,7 @@ internal sealed class ManifestCache(PullThroughCache cache, ManifestUpstream ups
                 if (refused.Status == 404 && tagKey is not null)
                 {
                     cache.Index.DeleteTag(tagKey);
+                    cache.SharedTags?.Delete(tagKey);
                 }
 
                 if (refused.RetryAfter is { } retryAfter)

@@ -29,6 +29,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     private readonly FleetConnection _connection;
     private readonly FleetBreaker _breaker;
     private readonly ConcurrentDictionary<RedisFetchLease, byte> _leases = new();
+    private string? _peerKey;
 
     /// <summary>Starts connecting to the Redis of <paramref name="options"/>; a Redis that is down does not throw.</summary>
     public RedisFleetCoordinator(RedisOptions options, TimeProvider time, ILogger<RedisFleetCoordinator> logger)
@@ -55,7 +56,9 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     public async Task<IFetchLease?> TryAcquireAsync(string hex, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        // The owner id, then the URL followers stream from (GetHolderAsync): renewals and the release compare it whole.
+        var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))
+            + (_options.AdvertiseUrl is { } url ? " " + url.AbsoluteUri : "");
         var takenAt = _time.GetTimestamp();
         // Not cancelled half-way (the operation timeout bounds it): a SET that went through unseen would leave a lease
         // nobody renews or releases, and the fleet would wait a lease time for it.
@@ -75,6 +78,41 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
         }
 
         return lease;
+    }
+
+    /// <inheritdoc/>
+    public async Task<Uri?> GetHolderAsync(string hex, CancellationToken cancellationToken)
+    {
+        var value = (string?)await RunAsync("holder", db => db.StringGetAsync(_keys.Lease(hex)), cancellationToken).ConfigureAwait(false);
+        var space = value?.IndexOf(' ', StringComparison.Ordinal) ?? -1;
+        return space > 0 && Uri.TryCreate(value![(space + 1)..], UriKind.Absolute, out var holder) ? holder : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<string> GetPeerKeyAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _peerKey) is { } known)
+        {
+            return known;
+        }
+
+        // The first replica to ask makes it; every later one reads that one. No expiry: it lives as long as the fleet.
+        var candidate = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var key = (string?)await RunAsync(
+            "peer key",
+            async db =>
+            {
+                await db.StringSetAsync(_keys.PeerKey, candidate, when: When.NotExists).ConfigureAwait(false);
+                return await db.StringGetAsync(_keys.PeerKey).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new FleetUnavailableException("peer key: Redis answered without the key");
+        }
+
+        Volatile.Write(ref _peerKey, key);
+        return key;
     }
 
     /// <inheritdoc/>

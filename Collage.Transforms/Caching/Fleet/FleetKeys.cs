@@ -30,6 +30,9 @@ internal sealed class FleetKeys(string prefix)
     /// <summary>The fetch lease of a blob; its value is the holder's random owner id.</summary>
     public RedisKey Lease(string hex) => prefix + "lease:" + hex;
 
+    /// <summary>The fleet's key for streams between replicas.</summary>
+    public RedisKey PeerKey => prefix + "peer-key";
+
     /// <summary>The marker that a blob was announced stored, for waiters that start after the announcement.</summary>
     public RedisKey Stored(string hex) => prefix + "stored:" + hex;
 

@@ -16,12 +16,14 @@ internal sealed class CacheMetrics
     private readonly Counter<long> _sharedFailures;
     private readonly Counter<long> _sharedUploads;
     private Func<long> _size = static () => 0;
+    private readonly Meter _meter;
     private long _limit;
 
     public CacheMetrics(CollageMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var meter = metrics.Meter;
+        _meter = meter;
         _requests = meter.CreateCounter<long>(
             "collage.cache.requests", unit: "{request}", description: "Requests the pull-through cache answered, by kind and result (hit, miss, coalesced, stale).");
         _bytes = meter.CreateCounter<long>(
@@ -34,6 +36,33 @@ internal sealed class CacheMetrics
             "collage.cache.shared.uploads", unit: "{object}", description: "Verified content uploaded to the shared store, by result (stored, failed).");
         meter.CreateObservableGauge("collage.cache.size", () => _size(), unit: "By", description: "Bytes the cache holds on disk, spool files of fetches in flight included.");
         meter.CreateObservableGauge("collage.cache.limit", () => Volatile.Read(ref _limit), unit: "By", description: "The cache's size limit (maxSize).");
+    }
+
+    /// <summary>
+    /// Adds <c>collage.cache.shared.available</c>, 1 while the shared store (s3) or the fleet's Redis is usable and 0
+    /// while its circuit is open, for each of the two that is configured.
+    /// </summary>
+    public void ObserveShared(Func<bool>? s3, Func<bool>? redis)
+    {
+        if (s3 is null && redis is null)
+        {
+            return;
+        }
+
+        _meter.CreateObservableGauge("collage.cache.shared.available", () => Available(s3, redis), unit: "{store}", description: "1 while the shared store (s3) or the fleet's Redis (redis) is usable, 0 while it fails and the cache streams from the upstream.");
+    }
+
+    private static IEnumerable<Measurement<int>> Available(Func<bool>? s3, Func<bool>? redis)
+    {
+        if (s3 is not null)
+        {
+            yield return new Measurement<int>(s3() ? 1 : 0, new KeyValuePair<string, object?>("store", "s3"));
+        }
+
+        if (redis is not null)
+        {
+            yield return new Measurement<int>(redis() ? 1 : 0, new KeyValuePair<string, object?>("store", "redis"));
+        }
     }
 
     /// <summary>Points the size gauges at the open cache.</summary>

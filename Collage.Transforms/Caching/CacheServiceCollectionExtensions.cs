@@ -1,6 +1,8 @@
 using Collage.Transforms.Caching.Blobs;
 using Collage.Transforms.Caching.Listings;
 using Collage.Transforms.Caching.Manifests;
+using Collage.Transforms.Caching.Shared;
+using Collage.Transforms.RateLimits;
 using Collage.Transforms.Diagnostics;
 using Collage.Transforms.Mounts;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,12 +21,19 @@ internal static class CacheServiceCollectionExtensions
     {
         services.AddSingleton(sp => new CacheMetrics(sp.GetRequiredService<CollageMetrics>()));
         services.AddSingleton<CacheUpstream>();
+        services.AddSingleton(sp => SharedCacheFactory.Create(
+            sp.GetRequiredService<MountTableProvider>().Current.Cache,
+            sp.GetRequiredService<CacheMetrics>(),
+            sp.GetRequiredService<UpstreamBackoff>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => PullThroughCache.Open(
             sp.GetRequiredService<MountTableProvider>().Current.Cache,
             sp.GetRequiredService<CacheUpstream>(),
             sp.GetRequiredService<CacheMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Collage.Cache")));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Collage.Cache"),
+            sp.GetRequiredService<SharedCache>()));
         services.AddSingleton<BlobCache>();
         services.AddSingleton<ManifestUpstream>();
         services.AddSingleton<ManifestWriter>();

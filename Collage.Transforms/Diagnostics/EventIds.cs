@@ -96,6 +96,20 @@ internal static class EventIds
 
     // 1700s: Scale-out. 1701-1719 the fleet's Redis coordination, 1721-1739 the shared S3 store, 1741-1759 the
     // shared cache's use of both (degraded to streaming, leases handed over).
+    public const int FleetUnavailable = 1701;
+    public const int FleetHalfOpened = 1702;
+    public const int FleetReachable = 1703;
+    public const int FleetConnectFailed = 1704;
+    public const int FleetLeaseLost = 1705;
+    public const int FleetReleaseFailed = 1706;
+    public const int SharedStoreOpened = 1721;
+    public const int SharedStoreBreakerOpened = 1722;
+    public const int SharedStoreBreakerHalfOpened = 1723;
+    public const int SharedStoreBreakerClosed = 1724;
+    public const int SharedStoreRequestFailed = 1725;
+    public const int SharedStoreAbortFailed = 1726;
+    public const int SharedStoreUploadSkipped = 1727;
+    public const int SharedStoreUploaded = 1728;
     public const int SharedCacheDegraded = 1741;
     public const int SharedCacheUploadFailed = 1742;
     public const int SharedCacheCopyCorrupt = 1743;

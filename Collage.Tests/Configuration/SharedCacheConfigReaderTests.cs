@@ -42,7 +42,10 @@ public sealed class SharedCacheConfigReaderTests : IDisposable
                 "disablePayloadSigning": true, "checksumsWhenRequired": true, "redirectHits": true,
                 "presignedUrlLifetime": "00:05:00", "multipartThreshold": "128MiB", "partSize": "8MiB", "requestTimeout": "00:00:30"
               },
-              "redis": { "configurationFile": "{{RedisFile}}", "keyPrefix": "fleet-a:", "leaseTime": "00:00:30", "operationTimeout": "00:00:02" }
+              "redis": {
+                "configurationFile": "{{RedisFile}}", "keyPrefix": "fleet-a:", "leaseTime": "00:00:30", "operationTimeout": "00:00:02",
+                "followers": "wait", "advertiseUrl": "http://10.1.2.3:5000"
+              }
             }
             """);
 
@@ -74,6 +77,8 @@ public sealed class SharedCacheConfigReaderTests : IDisposable
                 KeyPrefix = "fleet-a:",
                 LeaseTime = TimeSpan.FromSeconds(30),
                 OperationTimeout = TimeSpan.FromSeconds(2),
+                Followers = FleetFollowers.Wait,
+                AdvertiseUrl = new Uri("http://10.1.2.3:5000"),
             },
         });
     }
@@ -114,6 +119,8 @@ public sealed class SharedCacheConfigReaderTests : IDisposable
         cache.Redis!.KeyPrefix.Should().Be("collage:");
         cache.Redis.LeaseTime.Should().Be(TimeSpan.FromSeconds(15));
         cache.Redis.OperationTimeout.Should().Be(TimeSpan.FromSeconds(1));
+        cache.Redis.Followers.Should().Be(FleetFollowers.Stream);
+        cache.Redis.AdvertiseUrl.Should().BeNull("without one, followers wait for the shared store");
     }
 
     [Theory]
@@ -166,7 +173,7 @@ public sealed class SharedCacheConfigReaderTests : IDisposable
     [InlineData("""{ "store": "s3", "s3": { "bucket": "b", "partSize": "8MiB", "multipartThreshold": "4MiB" } }""", "Collage:cache:S3:MultipartThreshold", "*too small. Write at least 8MiB*")]
     [InlineData("""{ "store": "s3", "s3": { "bucket": "b", "pathStyle": "yes" } }""", "Collage:cache:S3:PathStyle", "*'yes' is not a boolean*")]
     [InlineData("""{ "store": "s3", "s3": { "bucket": "b", "requestTimeout": "10s" } }""", "Collage:cache:S3:RequestTimeout", "*hh:mm:ss*")]
-    [InlineData("""{ "store": "s3", "s3": { "bucket": "b", "buckt": "c" } }""", "Collage:cache:S3:buckt", "*unknown key 'buckt'. Did you mean 'Bucket'? Allowed here: Bucket, Prefix, Endpoint, Region, PathStyle, AccessKeyId, SecretAccessKeyFile, *RequestTimeout.")]
+    [InlineData("""{ "store": "s3", "s3": { "bucket": "b", "buckt": "c" } }""", "Collage:cache:S3:buckt", "*unknown key 'buckt'. Did you mean 'Bucket'? Allowed here: Bucket, Prefix, Endpoint, Region, PathStyle, AccessKeyId, SecretAccessKeyFile, *RequestTimeout*")]
     [InlineData("""{ "store": "s3", "s3": { "bucket": "b", "secretAccessKey": "x" } }""", "Collage:cache:S3:secretAccessKey", "*unknown key 'secretAccessKey'.*Allowed here:*SecretAccessKeyFile*")]
     [InlineData("""{ "localMaxSize": "512KiB" }""", "Collage:cache:LocalMaxSize", "*'512KiB' is too small. Write at least 1MiB*")]
     [InlineData("""{ "localMaxSize": "20GB" }""", "Collage:cache:LocalMaxSize", "*decimal unit 'GB'*write \"20GiB\"*")]
@@ -178,8 +185,11 @@ public sealed class SharedCacheConfigReaderTests : IDisposable
     [InlineData("""{ "redis": { "configuration": "127.0.0.1:6379", "leaseTime": "00:00:00.500" } }""", "Collage:cache:Redis:LeaseTime", "*shorter than 1 s would expire between its renewals. Write at least \"00:00:01\"*")]
     [InlineData("""{ "redis": { "configuration": "127.0.0.1:6379", "leaseTime": "00:00:00" } }""", "Collage:cache:Redis:LeaseTime", "*is not a positive time span*")]
     [InlineData("""{ "redis": { "configuration": "127.0.0.1:6379", "operationTimeout": "-00:00:01" } }""", "Collage:cache:Redis:OperationTimeout", "*is not a positive time span*")]
-    [InlineData("""{ "redis": { "configuraton": "127.0.0.1:6379" } }""", "Collage:cache:Redis:configuraton", "*unknown key 'configuraton'. Did you mean 'Configuration'? Allowed here: Configuration, ConfigurationFile, KeyPrefix, LeaseTime, OperationTimeout.")]
+    [InlineData("""{ "redis": { "configuraton": "127.0.0.1:6379" } }""", "Collage:cache:Redis:configuraton", "*unknown key 'configuraton'. Did you mean 'Configuration'? Allowed here: Configuration, ConfigurationFile, KeyPrefix, LeaseTime, OperationTimeout*")]
     [InlineData("""{ "redis": { "configuration": "127.0.0.1:6379", "password": "x" } }""", "Collage:cache:Redis:password", "*unknown key 'password'.*Allowed here: Configuration, ConfigurationFile*")]
+    [InlineData("""{ "redis": { "configuration": "127.0.0.1:6379", "followers": "poll" } }""", "Collage:cache:Redis:Followers", "*'poll' is not a way to follow another replica's fetch. Write \"stream\"*or \"wait\"*")]
+    [InlineData("""{ "redis": { "configuration": "127.0.0.1:6379", "advertiseUrl": "10.1.2.3:5000" } }""", "Collage:cache:Redis:AdvertiseUrl", "*absolute http(s) URL without credentials*")]
+    [InlineData("""{ "redis": { "configuration": "127.0.0.1:6379", "advertiseUrl": "http://u:p@10.1.2.3:5000" } }""", "Collage:cache:Redis:AdvertiseUrl", "*without credentials*")]
     [InlineData("""{ "stor": "s3" }""", "Collage:cache:stor", "*unknown key 'stor'. Did you mean 'Store'?*")]
     [InlineData("""{ "redsi": {} }""", "Collage:cache:redsi", "*Did you mean 'Redis'?*")]
     public void Read_BadSharedValue_NamesKeyAndFix(string cache, string key, string message)

@@ -7,7 +7,8 @@ namespace Collage.Transforms.Caching.Fleet;
 /// <summary>
 /// The circuit breaker every Redis operation of the fleet goes through (Polly v8), so that a Redis that is down costs
 /// a request nothing once a few calls have failed: the breaker opens when half of at least 4 calls in 10 s failed, and
-/// then refuses calls at once for 5 s before it lets one probe through. Its failures, and its refusals, come out as
+/// then refuses calls at once for 5 s before it lets one probe through. It logs once when an outage begins and once
+/// when it ends, however many probes fail in between. Its failures, and its refusals, come out as
 /// <see cref="FleetUnavailableException"/> naming the operation and the kind of failure only (StackExchange.Redis's
 /// messages name the endpoint).
 /// </summary>
@@ -15,6 +16,7 @@ internal sealed class FleetBreaker
 {
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _state = new();
+    private int _down;
 
     /// <summary>Builds the breaker on <paramref name="time"/>, logging its state changes to <paramref name="log"/>.</summary>
     public FleetBreaker(TimeProvider time, FleetLog log)
@@ -30,7 +32,12 @@ internal sealed class FleetBreaker
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsRedisFailure(e)),
                 OnOpened = args =>
                 {
-                    log.Unavailable(Describe(args.Outcome.Exception));
+                    // Once per outage: a failed probe opens it again every break duration, which is no news.
+                    if (Interlocked.Exchange(ref _down, 1) == 0)
+                    {
+                        log.Unavailable(Describe(args.Outcome.Exception));
+                    }
+
                     return default;
                 },
                 OnHalfOpened = _ =>
@@ -40,7 +47,11 @@ internal sealed class FleetBreaker
                 },
                 OnClosed = _ =>
                 {
-                    log.Reachable();
+                    if (Interlocked.Exchange(ref _down, 0) == 1)
+                    {
+                        log.Reachable();
+                    }
+
                     return default;
                 },
             })
@@ -59,8 +70,8 @@ internal sealed class FleetBreaker
         try
         {
             return await _pipeline.ExecuteAsync(
-                static async (state, token) => await state.operation().WaitAsync(token).ConfigureAwait(false),
-                (operation, name),
+                static async (operation, token) => await operation().WaitAsync(token).ConfigureAwait(false),
+                operation,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException)

@@ -20,7 +20,7 @@ internal sealed class LeaseWaitLoop(RedisFleetCoordinator coordinator, string he
         TaskCompletionSource<LeaseWait>? waiter = null;
         try
         {
-            waiter = await coordinator.AddWaiterAsync(hex, linked.Token).ConfigureAwait(false);
+            waiter = await coordinator.Channels.AddWaiterAsync(hex, linked.Token).ConfigureAwait(false);
             while (true)
             {
                 if (await coordinator.LookAsync(hex, linked.Token).ConfigureAwait(false) is { } state)
@@ -47,7 +47,7 @@ internal sealed class LeaseWaitLoop(RedisFleetCoordinator coordinator, string he
         {
             if (waiter is not null)
             {
-                coordinator.RemoveWaiter(hex, waiter);
+                coordinator.Channels.RemoveWaiter(hex, waiter);
             }
         }
     }

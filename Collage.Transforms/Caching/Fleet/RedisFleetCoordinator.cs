@@ -28,10 +28,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     private readonly FleetKeys _keys;
     private readonly FleetConnection _connection;
     private readonly FleetBreaker _breaker;
-    private readonly FleetWaiters _waiters = new();
     private readonly ConcurrentDictionary<RedisFetchLease, byte> _leases = new();
-    private readonly SemaphoreSlim _subscribing = new(1, 1);
-    private volatile bool _subscribed;
 
     /// <summary>Starts connecting to the Redis of <paramref name="options"/>; a Redis that is down does not throw.</summary>
     public RedisFleetCoordinator(RedisOptions options, TimeProvider time, ILogger<RedisFleetCoordinator> logger)
@@ -42,6 +39,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
         _keys = new FleetKeys(options.KeyPrefix);
         _breaker = new FleetBreaker(time, _log);
         _connection = new FleetConnection(options, time, _log);
+        Channels = new FleetChannels(_connection, _breaker, _keys);
     }
 
     /// <summary>Whether Redis is usable now: connected, and the breaker closed. For metrics and <c>/readyz</c>.</summary>
@@ -51,14 +49,17 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     internal CircuitState BreakerState => _breaker.State;
 
     /// <summary>The number of hexes this replica waits on, for tests.</summary>
-    internal int WaitingCount => _waiters.Count;
+    internal int WaitingCount => Channels.WaitingCount;
 
     /// <inheritdoc/>
     public async Task<IFetchLease?> TryAcquireAsync(string hex, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var takenAt = _time.GetTimestamp();
-        var taken = await RunAsync("lease", db => db.StringSetAsync(_keys.Lease(hex), owner, _options.LeaseTime, When.NotExists), cancellationToken)
+        // Not cancelled half-way (the operation timeout bounds it): a SET that went through unseen would leave a lease
+        // nobody renews or releases, and the fleet would wait a lease time for it.
+        var taken = await RunAsync("lease", db => db.StringSetAsync(_keys.Lease(hex), owner, _options.LeaseTime, When.NotExists), CancellationToken.None)
             .ConfigureAwait(false);
         if (!taken)
         {
@@ -67,6 +68,12 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
 
         var lease = new RedisFetchLease(this, hex, owner, takenAt, _options.LeaseTime, _time, _log);
         _leases.TryAdd(lease, 0);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         return lease;
     }
 
@@ -192,7 +199,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     {
         await Task.WhenAll(_leases.Keys.Select(lease => lease.DisposeAsync().AsTask())).ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
-        _subscribing.Dispose();
+        Channels.Dispose();
     }
 
     /// <summary>Extends <paramref name="hex"/>'s lease if <paramref name="owner"/> still holds it.</summary>
@@ -212,15 +219,8 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     /// <summary>Forgets a lease that was disposed or lost.</summary>
     internal void Untrack(RedisFetchLease lease) => _leases.TryRemove(lease, out _);
 
-    /// <summary>Registers a waiter on <paramref name="hex"/>, once the channels are subscribed (so no message is missed).</summary>
-    internal async Task<TaskCompletionSource<LeaseWait>> AddWaiterAsync(string hex, CancellationToken cancellationToken)
-    {
-        await EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
-        return _waiters.Add(hex);
-    }
-
-    /// <summary>Removes a waiter.</summary>
-    internal void RemoveWaiter(string hex, TaskCompletionSource<LeaseWait> waiter) => _waiters.Remove(hex, waiter);
+    /// <summary>The channels and waiters of this replica.</summary>
+    internal FleetChannels Channels { get; }
 
     /// <summary>
     /// Where <paramref name="hex"/>'s fetch stands: Stored (marker or list), Released (no lease), else null. The three
@@ -234,43 +234,15 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
                 var marker = db.KeyExistsAsync(_keys.Stored(hex));
                 var listed = db.HashExistsAsync(_keys.Sizes, hex);
                 var leased = db.KeyExistsAsync(_keys.Lease(hex));
-                if (await marker.ConfigureAwait(false) | await listed.ConfigureAwait(false))
+                await Task.WhenAll(marker, listed, leased).ConfigureAwait(false);
+                if (marker.Result || listed.Result)
                 {
                     return LeaseWait.Stored;
                 }
 
-                return await leased.ConfigureAwait(false) ? null : LeaseWait.Released;
+                return leased.Result ? null : LeaseWait.Released;
             },
             cancellationToken);
-
-    private async Task EnsureSubscribedAsync(CancellationToken cancellationToken)
-    {
-        if (_subscribed)
-        {
-            return;
-        }
-
-        await _subscribing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_subscribed)
-            {
-                // StackExchange.Redis subscribes again by itself after a reconnect; the poll covers messages sent meanwhile.
-                await RunAsync("subscribe", async db =>
-                {
-                    var subscriber = db.Multiplexer.GetSubscriber();
-                    await subscriber.SubscribeAsync(_keys.StoredChannel, (_, hex) => _waiters.Signal(hex.ToString(), LeaseWait.Stored)).ConfigureAwait(false);
-                    await subscriber.SubscribeAsync(_keys.ReleasedChannel, (_, hex) => _waiters.Signal(hex.ToString(), LeaseWait.Released)).ConfigureAwait(false);
-                    return true;
-                }, cancellationToken).ConfigureAwait(false);
-                _subscribed = true;
-            }
-        }
-        finally
-        {
-            _subscribing.Release();
-        }
-    }
 
     private Task ScriptAsync(string name, string script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken) =>
         RunAsync(name, db => db.ScriptEvaluateAsync(script, keys, values), cancellationToken);

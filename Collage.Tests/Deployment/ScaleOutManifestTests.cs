@@ -43,6 +43,20 @@ public sealed class ScaleOutManifestTests : IDisposable
     }
 
     [Fact]
+    public void Deployment_AdvertiseUrl_IsThePodsIpOnTheContainersPortAfterPodIpIsDefined()
+    {
+        var env = Items(Container, "env").ToList();
+        var names = env.Select(e => Scalar(e, "name")).ToList();
+        var advertise = env.Single(e => Scalar(e, "name") == "Collage__Cache__Redis__AdvertiseUrl");
+        var port = Scalar(env.Single(e => Scalar(e, "name") == "COLLAGE_PORT"), "value");
+
+        Scalar(advertise, "value").Should().Be($"http://$(POD_IP):{port}", "peers reach the replica where it listens");
+        Scalar(env.Single(e => Scalar(e, "name") == "POD_IP"), "valueFrom", "fieldRef", "fieldPath").Should().Be("status.podIP");
+        names.IndexOf("POD_IP").Should().BeLessThan(names.IndexOf("Collage__Cache__Redis__AdvertiseUrl"), "the kubelet expands $(VAR) only from variables defined before it");
+        Uri.TryCreate(Scalar(advertise, "value")!.Replace("$(POD_IP)", "10.1.2.3", StringComparison.Ordinal), UriKind.Absolute, out _).Should().BeTrue();
+    }
+
+    [Fact]
     public void TopLevelKustomization_BuildsTheFilesystemVariant()
     {
         var top = KubernetesManifests.Build().Documents.Select(Identity);

@@ -25,8 +25,9 @@ internal sealed class PullThroughCache : IAsyncDisposable
         {
             SharedSource = new SharedBlobSource(Shared);
             SharedUploads = new SharedUploads(Shared, new SharedEviction(Shared));
-            SharedAnswers = new SharedBlobAnswers(Shared, SharedSource);
             SharedTags = Shared.Fleet is { } fleet ? new SharedTags(Shared, fleet) : null;
+            SharedReads = Shared.Fleet is { } reads && Shared.Store is not null ? new SharedReads(Shared, reads) : null;
+            SharedAnswers = new SharedBlobAnswers(Shared, SharedSource, SharedReads);
         }
 
         Store = store!;
@@ -61,6 +62,9 @@ internal sealed class PullThroughCache : IAsyncDisposable
 
     /// <summary>Where a fetch's bytes come from with <see cref="Shared"/>; null without it.</summary>
     public SharedBlobSource? SharedSource { get; }
+
+    /// <summary>Reads that reach the fleet's eviction list without a fill; null without a bucket and Redis.</summary>
+    public SharedReads? SharedReads { get; }
 
     /// <summary>Tag answers shared through Redis; null without it.</summary>
     public SharedTags? SharedTags { get; }

@@ -98,6 +98,7 @@ internal sealed class BlobCache(PullThroughCache cache)
             }
 
             Answered(feature, outcome);
+            cache.SharedReads?.Read(hex);
             if (ContentResponder.WriteHead(context, hex, content.Size, "application/octet-stream", outcome) is { } range)
             {
                 cache.Metrics.ServedFromCache(await ContentResponder.CopyFileAsync(context, file, range));

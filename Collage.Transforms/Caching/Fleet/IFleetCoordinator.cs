@@ -74,4 +74,10 @@ internal interface IFleetCoordinator
     /// grants by calling a replica's fleet endpoint.
     /// </summary>
     Task<string> GetPeerKeyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the last read of <paramref name="hex"/> to <paramref name="at"/> if the list holds it (a read served from a
+    /// replica's copy says nothing of whether the bucket has the object, so it never adds one).
+    /// </summary>
+    Task TouchIfListedAsync(string hex, DateTimeOffset at, CancellationToken cancellationToken);
 }

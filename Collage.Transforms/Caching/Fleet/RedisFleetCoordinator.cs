@@ -14,7 +14,7 @@ namespace Collage.Transforms.Caching.Fleet;
 /// operation is one round trip (a Lua script where it reads and writes) through <see cref="FleetBreaker"/>, so a Redis
 /// that is down fails calls within the operation timeout, and at once after a few failures.
 /// </summary>
-internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposable
+internal sealed partial class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposable
 {
     // How long the stored marker outlives an announcement: longer than any waiter waits, short enough to stay small.
     private static readonly TimeSpan StoredMarkerTime = TimeSpan.FromMinutes(10);
@@ -29,7 +29,6 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     private readonly FleetConnection _connection;
     private readonly FleetBreaker _breaker;
     private readonly ConcurrentDictionary<RedisFetchLease, byte> _leases = new();
-    private string? _peerKey;
 
     /// <summary>Starts connecting to the Redis of <paramref name="options"/>; a Redis that is down does not throw.</summary>
     public RedisFleetCoordinator(RedisOptions options, TimeProvider time, ILogger<RedisFleetCoordinator> logger)
@@ -78,41 +77,6 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
         }
 
         return lease;
-    }
-
-    /// <inheritdoc/>
-    public async Task<Uri?> GetHolderAsync(string hex, CancellationToken cancellationToken)
-    {
-        var value = (string?)await RunAsync("holder", db => db.StringGetAsync(_keys.Lease(hex)), cancellationToken).ConfigureAwait(false);
-        var space = value?.IndexOf(' ', StringComparison.Ordinal) ?? -1;
-        return space > 0 && Uri.TryCreate(value![(space + 1)..], UriKind.Absolute, out var holder) ? holder : null;
-    }
-
-    /// <inheritdoc/>
-    public async Task<string> GetPeerKeyAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _peerKey) is { } known)
-        {
-            return known;
-        }
-
-        // The first replica to ask makes it; every later one reads that one. No expiry: it lives as long as the fleet.
-        var candidate = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var key = (string?)await RunAsync(
-            "peer key",
-            async db =>
-            {
-                await db.StringSetAsync(_keys.PeerKey, candidate, when: When.NotExists).ConfigureAwait(false);
-                return await db.StringGetAsync(_keys.PeerKey).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
-        if (string.IsNullOrEmpty(key))
-        {
-            throw new FleetUnavailableException("peer key: Redis answered without the key");
-        }
-
-        Volatile.Write(ref _peerKey, key);
-        return key;
     }
 
     /// <inheritdoc/>

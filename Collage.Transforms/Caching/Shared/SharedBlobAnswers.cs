@@ -11,7 +11,7 @@ namespace Collage.Transforms.Caching.Shared;
 /// blob this replica does not hold but another stored. Only for a repository that may read the digest; the object was
 /// verified before it was uploaded. Any failure of the store hands the request back, to be forwarded as without a cache.
 /// </summary>
-internal sealed class SharedBlobAnswers(SharedCache shared, SharedBlobSource source)
+internal sealed class SharedBlobAnswers(SharedCache shared, SharedBlobSource source, SharedReads? reads)
 {
     /// <summary>Whether a request of this shape is answered here rather than by a fill.</summary>
     public bool Wants(HttpRequest request) =>
@@ -41,6 +41,7 @@ internal sealed class SharedBlobAnswers(SharedCache shared, SharedBlobSource sou
 
         feature.CacheOutcome = CacheOutcome.Hit;
         shared.Metrics.Answered("blob", CacheOutcome.Hit);
+        reads?.Read(hex);
         if (shared.Options.S3?.RedirectHits == true && HttpMethods.IsGet(context.Request.Method))
         {
             context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;

@@ -27,7 +27,8 @@ internal static class SharedCacheConfigReader
     private static readonly string[] RedisKeys =
     [
         nameof(RedisOptions.Configuration), nameof(RedisOptions.ConfigurationFile), nameof(RedisOptions.KeyPrefix),
-        nameof(RedisOptions.LeaseTime), nameof(RedisOptions.OperationTimeout),
+        nameof(RedisOptions.LeaseTime), nameof(RedisOptions.OperationTimeout), nameof(RedisOptions.Followers),
+        nameof(RedisOptions.AdvertiseUrl),
     ];
 
     /// <summary>Reads the scale-out keys of <paramref name="cache"/> onto <paramref name="options"/>.</summary>
@@ -135,8 +136,18 @@ internal static class SharedCacheConfigReader
             KeyPrefix = section[nameof(RedisOptions.KeyPrefix)] is { Length: > 0 } prefix ? prefix : defaults.KeyPrefix,
             LeaseTime = lease,
             OperationTimeout = section.Duration(nameof(RedisOptions.OperationTimeout), defaults.OperationTimeout),
+            Followers = ReadFollowers(section),
+            AdvertiseUrl = ReadUrl(section, nameof(RedisOptions.AdvertiseUrl), "e.g. \"http://10.1.2.3:8080\" (in Kubernetes \"http://$(POD_IP):8080\")"),
         };
     }
+
+    private static FleetFollowers ReadFollowers(ConfigSection section) => section[nameof(RedisOptions.Followers)] switch
+    {
+        null => FleetFollowers.Stream,
+        var v when v.Equals("stream", StringComparison.OrdinalIgnoreCase) => FleetFollowers.Stream,
+        var v when v.Equals("wait", StringComparison.OrdinalIgnoreCase) => FleetFollowers.Wait,
+        var v => throw new CollageConfigException(section.KeyPath(nameof(RedisOptions.Followers)), $"'{v}' is not a way to follow another replica's fetch. Write \"stream\" (from the holder, the default) or \"wait\" (for the shared store's copy)."),
+    };
 
     private static string ReadPrefix(ConfigSection section)
     {
@@ -149,16 +160,19 @@ internal static class SharedCacheConfigReader
         return prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
     }
 
-    private static Uri? ReadEndpoint(ConfigSection section)
+    private static Uri? ReadEndpoint(ConfigSection section) =>
+        ReadUrl(section, nameof(S3StoreOptions.Endpoint), "e.g. \"https://s3.corp.lan\"; credentials go in accessKeyId and secretAccessKeyFile, or the standard chain");
+
+    private static Uri? ReadUrl(ConfigSection section, string key, string example)
     {
-        if (section[nameof(S3StoreOptions.Endpoint)] is not { Length: > 0 } value)
+        if (section[key] is not { Length: > 0 } value)
         {
             return null;
         }
 
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0)
         {
-            throw new CollageConfigException(section.KeyPath(nameof(S3StoreOptions.Endpoint)), "the endpoint must be an absolute http(s) URL without credentials, e.g. \"https://s3.corp.lan\". Credentials go in accessKeyId and secretAccessKeyFile, or the standard chain.");
+            throw new CollageConfigException(section.KeyPath(key), $"'{key}' must be an absolute http(s) URL without credentials, {example}.");
         }
 
         return uri;

@@ -15,7 +15,8 @@ namespace Collage.Proxy.Hosting;
 ///  -> FrontDoorMiddleware          every decision, once: table, map (Host or ns), read-only guard, grammar,
 ///                                 page, mount; carried on the request as RegistryRequestFeature
 ///  -> routing
-///     -> Collage's own endpoints      /v2/, /v2/_catalog, /v2/token, /healthz, /readyz, /metrics
+///     -> Collage's own endpoints      /v2/, /v2/_catalog, /v2/token, /healthz, /readyz, /metrics, and
+///                                     /_collage/fleet/blobs/{hex} (another replica streaming this one's fetch)
 ///      | reverse proxy                every mounted repository request
 ///        PullThroughCacheMiddleware   blobs, manifests, tag lists, referrers of cached upstreams: answered from the
 ///                                     cache or fetched once for every client; the rest goes on unchanged
@@ -55,5 +56,6 @@ internal static class CollagePipeline
         app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], BaseEndpoint.HandleAsync);
         app.MapMethods("/v2/_catalog", [HttpMethods.Get, HttpMethods.Head], CatalogEndpoint.HandleAsync);
         app.MapMethods(TokenEndpoint.Path, [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], TokenEndpoint.HandleAsync);
+        app.MapGet(Transforms.Caching.Shared.FleetPeerProtocol.Route, FleetPeerEndpoint.HandleAsync);
     }
 }

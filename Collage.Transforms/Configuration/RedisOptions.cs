@@ -25,6 +25,19 @@ public sealed record RedisOptions
     /// </summary>
     public TimeSpan LeaseTime { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// What a replica does while another fetches a blob it needs: <see cref="FleetFollowers.Stream"/> from the holder's
+    /// fetch (needs <see cref="AdvertiseUrl"/> on every replica) or <see cref="FleetFollowers.Wait"/> for the shared
+    /// store's copy. Default <see cref="FleetFollowers.Stream"/>.
+    /// </summary>
+    public FleetFollowers Followers { get; init; } = FleetFollowers.Stream;
+
+    /// <summary>
+    /// The URL other replicas reach this one at (in Kubernetes the pod's IP, <c>http://$(POD_IP):8080</c>), put on the
+    /// fetch leases it takes so followers can stream from it. Null: followers wait for the shared store. Default null.
+    /// </summary>
+    public Uri? AdvertiseUrl { get; init; }
+
     /// <summary>How long one Redis operation may take before it counts as a failure. Default 1 s.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -17,6 +17,20 @@ internal sealed class BlobFills
     /// <summary>The fetch of <paramref name="hex"/> for <paramref name="repository"/> in flight, or null.</summary>
     public BlobFill? Find(string repository, string hex) => _fills.GetValueOrDefault(Key(repository, hex));
 
+    /// <summary>A fetch of <paramref name="hex"/> in flight for any repository, or null (for another replica's follower).</summary>
+    public BlobFill? FindAny(string hex)
+    {
+        foreach (var fill in _fills.Values)
+        {
+            if (fill.Hex.Equals(hex, StringComparison.Ordinal))
+            {
+                return fill;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Joins the fetch in flight or starts one with <paramref name="run"/>; <paramref name="started"/> says which.
     /// </summary>

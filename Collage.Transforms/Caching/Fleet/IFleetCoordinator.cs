@@ -61,4 +61,17 @@ internal interface IFleetCoordinator
 
     /// <summary>Removes <paramref name="hex"/> from the list (after its object was deleted).</summary>
     Task ForgetAsync(string hex, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The advertised URL of the replica holding the fetch lease of <paramref name="hex"/>, or null when nobody holds it
+    /// or the holder advertises none (<see cref="Configuration.RedisOptions.AdvertiseUrl"/>).
+    /// </summary>
+    Task<Uri?> GetHolderAsync(string hex, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The fleet's key for streams between replicas, the same for every replica of the fleet (made by the first one to
+    /// ask, kept in Redis): a follower sends it, a holder checks it, so a client cannot read in-flight blobs past the
+    /// grants by calling a replica's fleet endpoint.
+    /// </summary>
+    Task<string> GetPeerKeyAsync(CancellationToken cancellationToken);
 }

@@ -47,6 +47,11 @@ internal sealed class SharedBlobSource(SharedCache shared)
                 return await FromUpstreamAsync(upstream, lease, cancellationToken);
             }
 
+            if (shared.Peers is { } peers && await TryFollowAsync(peers, fleet, hex, repository, grantedLocally, confirm, waitTimeout, cancellationToken) is { } streamed)
+            {
+                return streamed;
+            }
+
             var wait = await WaitAsync(fleet, hex, waitTimeout, cancellationToken);
             if (wait is not (LeaseWait.Stored or LeaseWait.Released))
             {
@@ -60,6 +65,41 @@ internal sealed class SharedBlobSource(SharedCache shared)
         }
 
         return await FromUpstreamAsync(upstream, null, cancellationToken);
+    }
+
+    // Streams from the holder's fetch as it lands (cache.redis.followers "stream"): the first byte comes as soon as the
+    // holder has it, not after its whole fetch and upload. Null when the holder advertises no URL, is this replica,
+    // has just finished (then the wait finds the stored copy at once) or cannot be reached (then its lease expires).
+    private async Task<SharedFetch?> TryFollowAsync(
+        FleetPeers peers, IFleetCoordinator fleet, string hex, string repository, bool grantedLocally,
+        Func<CancellationToken, Task<bool>> confirm, TimeSpan headersTimeout, CancellationToken cancellationToken)
+    {
+        Uri? holder;
+        string key;
+        try
+        {
+            holder = await fleet.GetHolderAsync(hex, cancellationToken);
+            if (holder is null || holder == shared.Options.Redis?.AdvertiseUrl)
+            {
+                return null;
+            }
+
+            key = await fleet.GetPeerKeyAsync(cancellationToken);
+        }
+        catch (FleetUnavailableException ex)
+        {
+            shared.Failed("redis", "follow", ex);
+            return null;
+        }
+
+        if (!grantedLocally && !await IsGrantedAsync(hex, repository, confirm, cancellationToken))
+        {
+            return null;
+        }
+
+        return await peers.TryOpenAsync(holder, hex, key, headersTimeout, cancellationToken) is { } response
+            ? new SharedFetch(response, fromShared: true, lease: null)
+            : null;
     }
 
     private static async Task<SharedFetch> FromUpstreamAsync(Func<CancellationToken, Task<HttpResponseMessage>> upstream, IFetchLease? lease, CancellationToken cancellationToken)

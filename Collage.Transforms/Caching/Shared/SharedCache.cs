@@ -27,6 +27,7 @@ internal sealed class SharedCache : IAsyncDisposable
         Metrics = metrics;
         Log = log;
         Time = time;
+        Peers = fleet is not null && options.Redis is { Followers: FleetFollowers.Stream, AdvertiseUrl: not null } ? new FleetPeers() : null;
     }
 
     /// <summary>Whether there is anything shared at all.</summary>
@@ -40,6 +41,9 @@ internal sealed class SharedCache : IAsyncDisposable
 
     /// <summary>The fleet's coordination, or null without <c>cache.redis</c>.</summary>
     public IFleetCoordinator? Fleet { get; }
+
+    /// <summary>The client that streams blobs from other replicas' fetches; null when followers wait for the store.</summary>
+    public FleetPeers? Peers { get; }
 
     public CacheMetrics Metrics { get; }
 
@@ -87,5 +91,7 @@ internal sealed class SharedCache : IAsyncDisposable
         {
             store.Dispose();
         }
+
+        Peers?.Dispose();
     }
 }

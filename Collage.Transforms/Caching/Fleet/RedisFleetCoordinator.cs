@@ -55,7 +55,8 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     public async Task<IFetchLease?> TryAcquireAsync(string hex, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        // The owner id, and where followers can stream the fetch from (GetHolderAsync): a URL holds no space.
+        var owner = NewId() + (_options.AdvertiseUrl is { } url ? " " + url.AbsoluteUri : string.Empty);
         var takenAt = _time.GetTimestamp();
         // Not cancelled half-way (the operation timeout bounds it): a SET that went through unseen would leave a lease
         // nobody renews or releases, and the fleet would wait a lease time for it.
@@ -174,7 +175,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
             return [];
         }
 
-        var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var owner = NewId();
         var result = await RunAsync(
             "eviction turn",
             db => db.ScriptEvaluateAsync(FleetScripts.TakeEvictionTurn, [_keys.Evicting, _keys.Objects, _keys.Sizes], [owner, Milliseconds(hold), count]),
@@ -193,6 +194,24 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     /// <inheritdoc/>
     public Task ForgetAsync(string hex, CancellationToken cancellationToken) =>
         ScriptAsync("forget", FleetScripts.Forget, [_keys.Objects, _keys.Sizes, _keys.Bytes], [hex], cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<Uri?> GetHolderAsync(string hex, CancellationToken cancellationToken)
+    {
+        var owner = (string?)await RunAsync("lease holder", db => db.StringGetAsync(_keys.Lease(hex)), cancellationToken).ConfigureAwait(false);
+        var space = owner?.IndexOf(' ', StringComparison.Ordinal) ?? -1;
+        return space > 0 && Uri.TryCreate(owner![(space + 1)..], UriKind.Absolute, out var holder) ? holder : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<string> GetPeerKeyAsync(CancellationToken cancellationToken)
+    {
+        // 256 random bits, base64url (a header value as it is); the first replica's proposal is the one kept.
+        var proposal = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var key = await RunAsync("peer key", db => db.ScriptEvaluateAsync(FleetScripts.PeerKey, [_keys.PeerKey], [proposal]), cancellationToken)
+            .ConfigureAwait(false);
+        return key.ToString();
+    }
 
     /// <summary>Releases the leases still held (their fetches were not disposed), then closes the connection.</summary>
     public async ValueTask DisposeAsync()
@@ -256,6 +275,8 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
                 return await operation(multiplexer.GetDatabase()).ConfigureAwait(false);
             },
             cancellationToken);
+
+    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     private static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 }

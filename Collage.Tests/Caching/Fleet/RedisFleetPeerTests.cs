@@ -57,7 +57,7 @@ public sealed class RedisFleetPeerTests(RedisFixture redis) : IClassFixture<Redi
         var keys = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => replicas[i % 4].GetPeerKeyAsync(None))));
 
         keys.Distinct().Should().ContainSingle();
-        keys[0].Should().MatchRegex("^[A-Za-z0-9_-]{43}$");
+        keys[0].Should().MatchRegex("^[0-9a-f]{64}$");
         (await replicas[0].GetPeerKeyAsync(None)).Should().Be(keys[0]);
         (await redis.Replica(RedisFixture.NewPrefix()).GetPeerKeyAsync(None)).Should().NotBe(keys[0], "another fleet has its own key");
     }

@@ -51,12 +51,24 @@ internal sealed class CollageProcess : IAsyncDisposable
         File.WriteAllTextAsync(path, JsonSerializer.Serialize(config));
 
     /// <summary>Starts Collage with <paramref name="configFile"/> and waits until <c>/healthz</c> answers 200.</summary>
-    public static async Task<CollageProcess> StartAsync(string configFile, CancellationToken cancellationToken = default)
+    public static Task<CollageProcess> StartAsync(string configFile, CancellationToken cancellationToken = default) =>
+        StartAsync(configFile, writeConfig: null, cancellationToken);
+
+    /// <summary>
+    /// Starts Collage with <paramref name="configFile"/>, written first by <paramref name="writeConfig"/> for the port
+    /// it will listen on (a config that names its own URL), and waits until <c>/healthz</c> answers 200.
+    /// </summary>
+    public static async Task<CollageProcess> StartAsync(string configFile, Func<int, Task>? writeConfig, CancellationToken cancellationToken = default)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Collage.Proxy.dll");
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort.Next();
+            if (writeConfig is not null)
+            {
+                await writeConfig(port);
+            }
+
             var process = BackgroundProcess.Start(
                 DotnetHost(),
                 [dll, "--config-file", configFile, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1"],

@@ -13,8 +13,10 @@ public sealed class FleetPullTests(ITestOutputHelper output)
 {
     private const int MiB = 1024 * 1024;
 
-    [Fact]
-    public async Task SkopeoCopy_TwoReplicasEightEachThroughColdFleet_OneUpstreamGetPerBlob()
+    [Theory]
+    [InlineData("stream")]
+    [InlineData("wait")]
+    public async Task SkopeoCopy_TwoReplicasEightEachThroughColdFleet_OneUpstreamGetPerBlob(string followers)
     {
         using var work = TempDirectory.Create("fleet-pull");
         var layout = new OciImageLayout(work.Combine("layout"));
@@ -23,13 +25,23 @@ public sealed class FleetPullTests(ITestOutputHelper output)
         using var skopeo = new Skopeo();
         await skopeo.CopyAsync(layout.Reference("v1"), registry.DockerReference("team/app", "v1"));
         await using var fleet = await FleetRig.StartAsync("fleet-pull", registry.HostPort);
-        var replicas = new[] { await fleet.StartReplicaAsync(), await fleet.StartReplicaAsync() };
+        var replicas = new[] { await fleet.StartReplicaAsync(followers: followers), await fleet.StartReplicaAsync(followers: followers) };
         var before = (await registry.AccessLogBarrierAsync()).Count;
 
         // 16 copies, alternating replicas, all at once.
         var targets = Enumerable.Range(0, 16).Select(i => (Replica: replicas[i % 2], Target: work.Combine($"copy-{i}"))).ToList();
-        var copies = await Task.WhenAll(targets.Select(t => skopeo.CopyAsync($"docker://{t.Replica.HostPort}/apps/app:v1", $"dir:{t.Target}")));
-        output.WriteLine($"16 concurrent copies over 2 replicas: {string.Join(", ", copies.Select(c => $"{c.Elapsed.TotalSeconds:F2} s"))}");
+        ProcessResult[] copies;
+        try
+        {
+            copies = await Task.WhenAll(targets.Select(t => skopeo.CopyAsync($"docker://{t.Replica.HostPort}/apps/app:v1", $"dir:{t.Target}")));
+        }
+        catch
+        {
+            output.WriteLine(string.Join(Environment.NewLine, replicas.Select(r => r.Describe())));
+            throw;
+        }
+
+        output.WriteLine($"16 concurrent copies over 2 replicas, followers {followers}: {string.Join(", ", copies.Select(c => $"{c.Elapsed.TotalSeconds:F2} s"))}");
 
         foreach (var (_, target) in targets)
         {

@@ -49,7 +49,7 @@ internal sealed class FleetRig : IAsyncDisposable
     }
 
     /// <summary>The config of one replica with its own local folder.</summary>
-    public object ConfigFor(int replica, string leaseTime = "00:00:03") => new
+    public object ConfigFor(int replica, string leaseTime = "00:00:03", string followers = "stream", int? port = null) => new
     {
         mappings = new Dictionary<string, string> { ["apps"] = $"http://{Upstream}/team" },
         cache = new Dictionary<string, object?>
@@ -69,17 +69,23 @@ internal sealed class FleetRig : IAsyncDisposable
                 disablePayloadSigning = true,
                 checksumsWhenRequired = true,
             },
-            ["redis"] = Redis is null ? null : new { configuration = Redis.Configuration, keyPrefix = Prefix, leaseTime },
+            ["redis"] = Redis is null ? null : new
+            {
+                configuration = Redis.Configuration,
+                keyPrefix = Prefix,
+                leaseTime,
+                followers,
+                advertiseUrl = port is { } p ? $"http://127.0.0.1:{p}/" : null,
+            },
         }.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value),
     };
 
     /// <summary>Starts one more replica and returns it.</summary>
-    public async Task<CollageProcess> StartReplicaAsync(string leaseTime = "00:00:03")
+    public async Task<CollageProcess> StartReplicaAsync(string leaseTime = "00:00:03", string followers = "stream")
     {
         var index = _replicas.Count;
         var file = _work.Combine($"replica-{index}.json");
-        await CollageProcess.WriteConfigAsync(file, ConfigFor(index, leaseTime));
-        var replica = await CollageProcess.StartAsync(file);
+        var replica = await CollageProcess.StartAsync(file, port => CollageProcess.WriteConfigAsync(file, ConfigFor(index, leaseTime, followers, port)));
         _replicas.Add(replica);
         return replica;
     }

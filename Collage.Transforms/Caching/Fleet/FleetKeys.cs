@@ -21,9 +21,6 @@ internal sealed class FleetKeys(string prefix)
     /// <summary>The eviction turn (SET NX PX): one replica evicts at a time.</summary>
     public RedisKey Evicting { get; } = prefix + "evicting";
 
-    /// <summary>The fleet's key for streams between replicas (no expiry: every replica must agree on it).</summary>
-    public RedisKey PeerKey { get; } = prefix + "peerkey";
-
     /// <summary>The channel that carries the hex of each blob announced stored.</summary>
     public RedisChannel StoredChannel { get; } = RedisChannel.Literal(prefix + "stored");
 
@@ -32,6 +29,9 @@ internal sealed class FleetKeys(string prefix)
 
     /// <summary>The fetch lease of a blob; its value is the holder's random owner id, then a space and its advertised URL if any.</summary>
     public RedisKey Lease(string hex) => prefix + "lease:" + hex;
+
+    /// <summary>The fleet's key for streams between replicas (no expiry: every replica must agree on it).</summary>
+    public RedisKey PeerKey { get; } = prefix + "peer-key";
 
     /// <summary>The marker that a blob was announced stored, for waiters that start after the announcement.</summary>
     public RedisKey Stored(string hex) => prefix + "stored:" + hex;

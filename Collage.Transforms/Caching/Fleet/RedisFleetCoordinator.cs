@@ -55,7 +55,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
     public async Task<IFetchLease?> TryAcquireAsync(string hex, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        // The owner id, and where followers can stream the fetch from (GetHolderAsync): a URL holds no space.
+        // The owner id, then the URL followers stream from (GetHolderAsync): renewals and the release compare it whole.
         var owner = NewId() + (_options.AdvertiseUrl is { } url ? " " + url.AbsoluteUri : string.Empty);
         var takenAt = _time.GetTimestamp();
         // Not cancelled half-way (the operation timeout bounds it): a SET that went through unseen would leave a lease
@@ -76,6 +76,14 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
         }
 
         return lease;
+    }
+
+    /// <inheritdoc/>
+    public async Task<Uri?> GetHolderAsync(string hex, CancellationToken cancellationToken)
+    {
+        var value = (string?)await RunAsync("holder", db => db.StringGetAsync(_keys.Lease(hex)), cancellationToken).ConfigureAwait(false);
+        var space = value?.IndexOf(' ', StringComparison.Ordinal) ?? -1;
+        return space > 0 && Uri.TryCreate(value![(space + 1)..], UriKind.Absolute, out var holder) ? holder : null;
     }
 
     /// <inheritdoc/>
@@ -196,21 +204,14 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator, IAsyncDisposabl
         ScriptAsync("forget", FleetScripts.Forget, [_keys.Objects, _keys.Sizes, _keys.Bytes], [hex], cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<Uri?> GetHolderAsync(string hex, CancellationToken cancellationToken)
-    {
-        var owner = (string?)await RunAsync("lease holder", db => db.StringGetAsync(_keys.Lease(hex)), cancellationToken).ConfigureAwait(false);
-        var space = owner?.IndexOf(' ', StringComparison.Ordinal) ?? -1;
-        return space > 0 && Uri.TryCreate(owner![(space + 1)..], UriKind.Absolute, out var holder) ? holder : null;
-    }
-
-    /// <inheritdoc/>
     public async Task<string> GetPeerKeyAsync(CancellationToken cancellationToken)
     {
-        // 256 random bits, base64url (a header value as it is); the first replica's proposal is the one kept.
-        var proposal = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        // 256 random bits; the first replica's proposal is the one kept, with no expiry. Not cached here: a Redis that
+        // restarted empty gets a new key from the next replica to ask, and every replica must then use that one.
+        var proposal = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var key = await RunAsync("peer key", db => db.ScriptEvaluateAsync(FleetScripts.PeerKey, [_keys.PeerKey], [proposal]), cancellationToken)
             .ConfigureAwait(false);
-        return key.ToString();
+        return key.IsNull ? throw new FleetUnavailableException("Redis peer key: answered without the key") : key.ToString();
     }
 
     /// <summary>Releases the leases still held (their fetches were not disposed), then closes the connection.</summary>

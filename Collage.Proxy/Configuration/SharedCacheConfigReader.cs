@@ -37,7 +37,7 @@ internal static class SharedCacheConfigReader
         var section = new ConfigSection(cache);
         var store = ReadStore(section);
         var s3 = cache.GetSection(nameof(CacheOptions.S3));
-        var hasS3 = s3.Exists() || s3.Value is not null;
+        var hasS3 = Present(cache, nameof(CacheOptions.S3));
         if (store == CacheStore.S3 && !hasS3)
         {
             throw new CollageConfigException(section.KeyPath(nameof(CacheOptions.S3)), "cache.store is \"s3\" but there is no cache.s3 section. Add one with at least a \"bucket\".");
@@ -54,9 +54,14 @@ internal static class SharedCacheConfigReader
             Store = store,
             S3 = hasS3 ? ReadS3(s3) : null,
             LocalMaxSize = section.Size(nameof(CacheOptions.LocalMaxSize), options.LocalMaxSize, CacheConfigReader.MinMaxSize),
-            Redis = redis.Exists() || redis.Value is not null ? ReadRedis(redis) : null,
+            Redis = Present(cache, nameof(CacheOptions.Redis)) ? ReadRedis(redis) : null,
         };
     }
+
+    // Present even when it is an empty object: the JSON provider keeps {} as a key with a null value and no children,
+    // which IConfigurationSection.Exists() reports as absent, and "redis": {} would then be accepted and do nothing.
+    private static bool Present(IConfigurationSection parent, string key) =>
+        parent.GetChildren().Any(c => string.Equals(c.Key, key, StringComparison.OrdinalIgnoreCase));
 
     private static CacheStore ReadStore(ConfigSection section) => section[nameof(CacheOptions.Store)] switch
     {

@@ -100,7 +100,7 @@ public sealed class CacheConfigReaderTests : IDisposable
     [InlineData("\"cache\": { \"tagTtl\": \"-00:00:01\" }", "Collage:cache:TagTtl", "*is not a time span of zero or more*")]
     [InlineData("\"cache\": { \"tagTtl\": \"5m\" }", "Collage:cache:TagTtl", "*Write it as hh:mm:ss*")]
     [InlineData("\"cache\": { \"staleIfError\": \"-1.00:00:00\" }", "Collage:cache:StaleIfError", "*is not a time span of zero or more*")]
-    [InlineData("\"cache\": { \"maxsise\": \"1GiB\" }", "Collage:cache:maxsise", "*unknown key 'maxsise'. Did you mean 'MaxSize'? Allowed here: Path, MaxSize, TagTtl, StaleIfError.*")]
+    [InlineData("\"cache\": { \"maxsise\": \"1GiB\" }", "Collage:cache:maxsise", "*unknown key 'maxsise'. Did you mean 'MaxSize'? Allowed here: Path, MaxSize, TagTtl, StaleIfError, Store, S3, LocalMaxSize, Redis.*")]
     [InlineData("\"cache\": { \"enabled\": true }", "Collage:cache:enabled", "*unknown key 'enabled'*Allowed here: Path, MaxSize, TagTtl, StaleIfError*")]
     [InlineData("\"cache\": \"on\"", "Collage:cache", "*expected an object with Path, MaxSize, TagTtl, StaleIfError, Store, S3, LocalMaxSize, Redis ({} for every default), found the value 'on'*")]
     [InlineData("\"cahce\": {}", "Collage:cahce", "*Did you mean 'Cache'?*")]

@@ -116,4 +116,5 @@ internal static class EventIds
     public const int SharedCacheWaitTimedOut = 1744;
     public const int SharedCacheEvicted = 1745;
     public const int SharedCacheOpened = 1746;
+    public const int SharedCacheFillSource = 1747;
 }

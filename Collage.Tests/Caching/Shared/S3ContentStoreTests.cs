@@ -32,6 +32,7 @@ public sealed class S3ContentStoreTests(S3rverFixture fixture) : IClassFixture<S
     [InlineData(4_096L, 50_001L)]
     [InlineData(99_999L, 100_000L)]
     [InlineData(70_000L, null)]
+    [InlineData(99_000L, 250_000L)]
     public async Task Open_Range_GivesExactlyThoseBytes(long start, long? end)
     {
         using var store = fixture.Store();
@@ -40,7 +41,7 @@ public sealed class S3ContentStoreTests(S3rverFixture fixture) : IClassFixture<S
 
         var opened = (await store.OpenAsync(hex, start, end, None))!;
 
-        var expected = bytes[(int)start..(int)(end ?? bytes.Length)];
+        var expected = bytes[(int)start..(int)Math.Min(end ?? bytes.Length, bytes.Length)];
         opened.Length.Should().Be(expected.Length);
         opened.TotalLength.Should().Be(bytes.Length);
         (await S3rverFixture.ReadAllAsync(opened)).Should().Equal(expected);
@@ -204,5 +205,25 @@ public sealed class S3ContentStoreTests(S3rverFixture fixture) : IClassFixture<S
 
         var folder = Path.Combine(fixture.Server.Directory, S3rverServer.Bucket, prefix.TrimEnd('/'), "blobs", "sha256");
         Directory.GetFiles(folder).Select(Path.GetFileName).Should().Contain(f => f!.StartsWith(hex, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Upload_MissingFile_ThrowsUnavailable()
+    {
+        using var store = fixture.Store();
+        var (_, hex) = S3rverFixture.RandomContent(10);
+
+        var upload = () => store.UploadAsync(hex, fixture.WriteFile([]) + "-missing", 10, None);
+
+        await upload.Should().ThrowAsync<SharedStoreUnavailableException>().WithMessage("*PutObject*I/O error*");
+    }
+
+    [Fact]
+    public void Create_AccessKeyWithoutSecretFile_Throws()
+    {
+        var create = () => new S3ContentStore(
+            fixture.Server.Options() with { SecretAccessKeyFile = null }, TimeProvider.System, new RecordingLogger<S3ContentStore>());
+
+        create.Should().Throw<ArgumentException>().WithMessage("*secretAccessKeyFile*");
     }
 }

@@ -144,9 +144,11 @@ internal sealed class BlobFill
                 context.Log.StoreFailed(ex.Message);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
-            // Before the headers: no answer (502/504). After them: the readers' transfers are aborted.
+            // Before the headers: no answer (502/504). After them: the readers' transfers are aborted. Any exception,
+            // not only the transport's: a source that fails in its own way (a shared store's stream) must still end
+            // the fill, or its readers would wait for bytes that never come.
             _head.TrySetResult(new FillHead.Unreachable(ex is OperationCanceledException));
             context.Log.FillFailed(context.Upstream, ex is OperationCanceledException ? "silent past the activity timeout" : ex.GetType().Name);
             Fail("the upstream fetch failed");

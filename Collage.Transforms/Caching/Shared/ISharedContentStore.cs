@@ -14,7 +14,9 @@ internal interface ISharedContentStore
 
     /// <summary>
     /// Opens the object of <paramref name="hex"/> for reading, the whole of it or the bytes
-    /// [<paramref name="start"/>, <paramref name="end"/>) of it; null when there is none.
+    /// [<paramref name="start"/>, <paramref name="end"/>) of it; null when there is none. An end past the object's end
+    /// is cut to it; a start at or past the end gives an empty body (<see cref="SharedObject.Length"/> 0) with the
+    /// object's <see cref="SharedObject.TotalLength"/>, so that the caller can answer 416 with <c>bytes */total</c>.
     /// </summary>
     Task<SharedObject?> OpenAsync(string hex, long start, long? end, CancellationToken cancellationToken);
 

@@ -227,7 +227,17 @@ internal sealed class S3ContentStore : ISharedContentStore, IDisposable
 
     private async Task PutAsync(string key, string path, long length, CancellationToken cancellationToken)
     {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (IOException ex)
+        {
+            // Like every other failure of an upload: the caller goes on without the shared copy.
+            throw _breaker.Unavailable("PutObject", ex);
+        }
+
         await using (file.ConfigureAwait(false))
         {
             if (file.Length != length)

@@ -38,6 +38,22 @@ internal static class S3Failures
     /// </summary>
     public static string Describe(Exception exception)
     {
+        if (exception is BrokenCircuitException broken)
+        {
+            // Polly 8 carries the failure that opened the circuit as the inner exception.
+            return broken.InnerException is { } cause ? $"circuit open after {Describe(cause)}" : "circuit open";
+        }
+
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            // The SDK's request timeout cancels the request: the socket below reports OperationAborted, the cause is
+            // the timeout (a caller's own cancellation never gets here).
+            if (current is OperationCanceledException or TimeoutException)
+            {
+                return "timed out";
+            }
+        }
+
         for (var current = exception; current is not null; current = current.InnerException)
         {
             if (current is SocketException socket)
@@ -55,8 +71,6 @@ internal static class S3Failures
 
         return exception switch
         {
-            BrokenCircuitException => "circuit open",
-            OperationCanceledException or TimeoutException => "timed out",
             AmazonServiceException service => $"S3 error {Safe(service.ErrorCode)} (HTTP {(int)service.StatusCode})",
             HttpRequestException http => "HTTP " + http.HttpRequestError,
             AmazonClientException { InnerException: { } inner } => Describe(inner),

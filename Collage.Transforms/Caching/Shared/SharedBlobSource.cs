@@ -34,6 +34,7 @@ internal sealed class SharedBlobSource(SharedCache shared)
         {
             if (await TryOpenSharedAsync(hex, repository, grantedLocally, confirm, cancellationToken) is { } stored)
             {
+                shared.Log.FillSource(Storage.ContentDigest.Of(hex), "the shared store");
                 return stored;
             }
 
@@ -44,11 +45,13 @@ internal sealed class SharedBlobSource(SharedCache shared)
 
             if (held is { } lease)
             {
+                shared.Log.FillSource(Storage.ContentDigest.Of(hex), "the upstream, under this replica's lease");
                 return await FromUpstreamAsync(upstream, lease, cancellationToken);
             }
 
             if (shared.Peers is { } peers && await TryFollowAsync(peers, fleet, hex, repository, grantedLocally, confirm, waitTimeout, cancellationToken) is { } streamed)
             {
+                shared.Log.FillSource(Storage.ContentDigest.Of(hex), "the lease holder's fetch");
                 return streamed;
             }
 
@@ -64,6 +67,7 @@ internal sealed class SharedBlobSource(SharedCache shared)
             }
         }
 
+        shared.Log.FillSource(Storage.ContentDigest.Of(hex), "the upstream, without a lease");
         return await FromUpstreamAsync(upstream, null, cancellationToken);
     }
 

@@ -23,7 +23,7 @@ internal sealed partial class SharedLog(ILogger logger)
 
     public void FillSource(string digest, string source) => LogFillSource(logger, digest, source);
 
-    [LoggerMessage(EventId = EventIds.SharedCacheFillSource, Level = LogLevel.Information, Message = "The fetch of {Digest} reads from {Source}")]
+    [LoggerMessage(EventId = EventIds.SharedCacheFillSource, Level = LogLevel.Debug, Message = "The fetch of {Digest} reads from {Source}")]
     private static partial void LogFillSource(ILogger logger, string digest, string source);
 
     [LoggerMessage(EventId = EventIds.SharedCacheDegraded, Level = LogLevel.Warning, Message = "The shared cache's {Store} failed during {Operation} ({Reason}); this request streams from the upstream instead")]

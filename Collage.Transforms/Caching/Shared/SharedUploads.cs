@@ -88,6 +88,12 @@ internal sealed class SharedUploads(SharedCache shared, SharedEviction eviction)
             shared.Metrics.SharedUploaded("stored");
             return true;
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Collage is stopping: the blob stays in this replica's cache, and the next replica to miss it fetches it.
+            shared.Metrics.SharedUploaded("failed");
+            return false;
+        }
         catch (Exception ex) when (ex is SharedStoreUnavailableException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             // IOException: this replica's copy was evicted before the upload opened it; the next fetch uploads it.
@@ -111,6 +117,10 @@ internal sealed class SharedUploads(SharedCache shared, SharedEviction eviction)
                     await fleet.AnnounceStoredAsync(hex, length, stopping);
                 }
             }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: waiters see the lease go when it is released below, or when it expires.
         }
         catch (Exception ex) when (ex is FleetUnavailableException or OperationCanceledException)
         {

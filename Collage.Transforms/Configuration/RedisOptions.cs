@@ -2,7 +2,8 @@ namespace Collage.Transforms.Configuration;
 
 /// <summary>
 /// The Redis a fleet of replicas coordinates through (<c>cache.redis</c>): fetch leases, tag answers, back-offs and
-/// the list of what the shared store holds. Absent: each replica coordinates only itself.
+/// the list of what the shared store holds. Absent: each replica coordinates only itself. One Redis (a primary, with
+/// replicas or Sentinel if wanted), not a Redis Cluster: the coordinator's scripts touch several keys at once.
 /// </summary>
 public sealed record RedisOptions
 {

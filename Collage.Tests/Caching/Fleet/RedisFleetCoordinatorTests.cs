@@ -156,6 +156,39 @@ public sealed class RedisFleetCoordinatorTests(RedisFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public async Task Wait_ReleaseMessageWhileTheMarkerIsSet_Stored()
+    {
+        var prefix = RedisFixture.NewPrefix();
+        var (a, b) = (redis.Replica(prefix), redis.Replica(prefix));
+        var hex = RedisFixture.NewHex();
+        await using var lease = await a.TryAcquireAsync(hex, CancellationToken.None);
+
+        var waiting = b.WaitAsync(hex, Bound, CancellationToken.None);
+        await WaitUntil(() => b.WaitingCount == 1);
+        // A holder's "stored" and "released" handled out of order: the release arrives, the marker is there.
+        await redis.Plain.StringSetAsync(prefix + "stored:" + hex, 10, TimeSpan.FromMinutes(1));
+        await redis.Plain.PublishAsync(RedisChannel.Literal(prefix + "released"), hex);
+
+        (await waiting).Should().Be(LeaseWait.Stored);
+    }
+
+    [Fact]
+    public async Task AnnounceThenRelease_EveryWaiterGetsStored()
+    {
+        var prefix = RedisFixture.NewPrefix();
+        var (a, b) = (redis.Replica(prefix), redis.Replica(prefix));
+        var hex = RedisFixture.NewHex();
+        var lease = await a.TryAcquireAsync(hex, CancellationToken.None);
+        var waits = Enumerable.Range(0, 8).Select(_ => b.WaitAsync(hex, Bound, CancellationToken.None)).ToArray();
+        await WaitUntil(() => b.WaitingCount == 1);
+
+        await a.AnnounceStoredAsync(hex, 10, CancellationToken.None);
+        await lease!.DisposeAsync();
+
+        (await Task.WhenAll(waits)).Should().AllBeEquivalentTo(LeaseWait.Stored);
+    }
+
+    [Fact]
     public async Task Wait_AfterTheAnnouncement_StoredAtOnceWhileTheLeaseIsStillHeld()
     {
         var prefix = RedisFixture.NewPrefix();

@@ -73,6 +73,23 @@ public sealed class RedisFleetOutageTests
     }
 
     [Fact]
+    public async Task GetPeerKey_RedisRestartedEmpty_ReplicasAgreeOnTheNewKey()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var options = Options(server.Configuration) with { OperationTimeout = RedisFixture.OperationTimeout };
+        await using var a = RedisFixture.Create(options);
+        await using var b = RedisFixture.Create(options);
+        var before = await a.GetPeerKeyAsync(None);
+        (await b.GetPeerKeyAsync(None)).Should().Be(before);
+
+        await server.StartAgainAsync();
+        var after = await UntilWorks(() => b.GetPeerKeyAsync(None));
+
+        after.Should().NotBe(before, "the restarted Redis is empty");
+        (await UntilWorks(() => a.GetPeerKeyAsync(None))).Should().Be(after, "no replica keeps the old key");
+    }
+
+    [Fact]
     public async Task Startup_RedisDown_DoesNotThrowAndConnectsOnceItIsUp()
     {
         var port = FreePort.Next();

@@ -27,11 +27,11 @@ internal sealed class FleetKeys(string prefix)
     /// <summary>The channel that carries the hex of each lease released without the blob being stored.</summary>
     public RedisChannel ReleasedChannel { get; } = RedisChannel.Literal(prefix + "released");
 
-    /// <summary>The fetch lease of a blob; its value is the holder's random owner id.</summary>
+    /// <summary>The fetch lease of a blob; its value is the holder's random owner id, then a space and its advertised URL if any.</summary>
     public RedisKey Lease(string hex) => prefix + "lease:" + hex;
 
-    /// <summary>The fleet's key for streams between replicas.</summary>
-    public RedisKey PeerKey => prefix + "peer-key";
+    /// <summary>The fleet's key for streams between replicas (no expiry: every replica must agree on it).</summary>
+    public RedisKey PeerKey { get; } = prefix + "peer-key";
 
     /// <summary>The marker that a blob was announced stored, for waiters that start after the announcement.</summary>
     public RedisKey Stored(string hex) => prefix + "stored:" + hex;

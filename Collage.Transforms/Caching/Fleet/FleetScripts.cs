@@ -112,4 +112,10 @@ internal static class FleetScripts
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
         return 1
         """;
+
+    /// <summary>KEYS[1] peer key; ARGV[1] a new key: keeps the fleet's key if there is one, else sets this one; returns it.</summary>
+    public const string PeerKey = """
+        redis.call('SET', KEYS[1], ARGV[1], 'NX')
+        return redis.call('GET', KEYS[1])
+        """;
 }

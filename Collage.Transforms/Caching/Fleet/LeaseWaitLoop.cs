@@ -32,7 +32,16 @@ internal sealed class LeaseWaitLoop(RedisFleetCoordinator coordinator, string he
                 var first = await Task.WhenAny(waiter.Task, tick).ConfigureAwait(false);
                 if (first == waiter.Task)
                 {
-                    return await waiter.Task.ConfigureAwait(false);
+                    // StackExchange.Redis may run the handlers of two channels out of order, so a holder's "stored"
+                    // then "released" can arrive the other way round: a release is checked against the marker, which
+                    // was set before it, or this replica would fetch the blob again.
+                    var signalled = await waiter.Task.ConfigureAwait(false);
+                    if (signalled == LeaseWait.Released && await coordinator.LookAsync(hex, linked.Token).ConfigureAwait(false) is LeaseWait.Stored)
+                    {
+                        return LeaseWait.Stored;
+                    }
+
+                    return signalled;
                 }
 
                 // Surfaces the timeout or the caller's cancellation as an OperationCanceledException.

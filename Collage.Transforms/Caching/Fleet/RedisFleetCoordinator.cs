@@ -56,8 +56,7 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator, IAsyncD
     {
         cancellationToken.ThrowIfCancellationRequested();
         // The owner id, then the URL followers stream from (GetHolderAsync): renewals and the release compare it whole.
-        var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))
-            + (_options.AdvertiseUrl is { } url ? " " + url.AbsoluteUri : "");
+        var owner = NewId() + (_options.AdvertiseUrl is { } url ? " " + url.AbsoluteUri : string.Empty);
         var takenAt = _time.GetTimestamp();
         // Not cancelled half-way (the operation timeout bounds it): a SET that went through unseen would leave a lease
         // nobody renews or releases, and the fleet would wait a lease time for it.
@@ -176,7 +175,7 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator, IAsyncD
             return [];
         }
 
-        var owner = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var owner = NewId();
         var result = await RunAsync(
             "eviction turn",
             db => db.ScriptEvaluateAsync(FleetScripts.TakeEvictionTurn, [_keys.Evicting, _keys.Objects, _keys.Sizes], [owner, Milliseconds(hold), count]),
@@ -195,6 +194,17 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator, IAsyncD
     /// <inheritdoc/>
     public Task ForgetAsync(string hex, CancellationToken cancellationToken) =>
         ScriptAsync("forget", FleetScripts.Forget, [_keys.Objects, _keys.Sizes, _keys.Bytes], [hex], cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<string> GetPeerKeyAsync(CancellationToken cancellationToken)
+    {
+        // 256 random bits; the first replica's proposal is the one kept, with no expiry. Not cached here: a Redis that
+        // restarted empty gets a new key from the next replica to ask, and every replica must then use that one.
+        var proposal = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var key = await RunAsync("peer key", db => db.ScriptEvaluateAsync(FleetScripts.PeerKey, [_keys.PeerKey], [proposal]), cancellationToken)
+            .ConfigureAwait(false);
+        return key.IsNull ? throw new FleetUnavailableException("Redis peer key: answered without the key") : key.ToString();
+    }
 
     /// <summary>Releases the leases still held (their fetches were not disposed), then closes the connection.</summary>
     public async ValueTask DisposeAsync()
@@ -258,6 +268,8 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator, IAsyncD
                 return await operation(multiplexer.GetDatabase()).ConfigureAwait(false);
             },
             cancellationToken);
+
+    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     private static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 }

@@ -106,7 +106,7 @@ internal sealed class RedisServer : IAsyncDisposable
                 return false;
             }
 
-            if (await CanConnectAsync())
+            if (await FreePort.AcceptsAsync(Port))
             {
                 return true;
             }
@@ -115,20 +115,5 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         return false;
-    }
-
-    private async Task<bool> CanConnectAsync()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
     }
 }

@@ -106,7 +106,7 @@ internal sealed class S3rverServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(ReadyTimeout);
         // Ready when s3rver says it listens (its run() resolved) and a connect succeeds: a connect alone could reach
         // another test's server that took the port between FreePort and node's listen.
-        while (!_process.StandardOutput.Contains(ReadyLine, StringComparison.Ordinal) || !await AcceptsAsync(timeout.Token))
+        while (!_process.StandardOutput.Contains(ReadyLine, StringComparison.Ordinal) || !await FreePort.AcceptsAsync(Port, timeout.Token))
         {
             if (_process.HasExited || timeout.IsCancellationRequested)
             {
@@ -126,23 +126,5 @@ internal sealed class S3rverServer : IAsyncDisposable
     {
         await StopAsync();
         _directory.Dispose();
-    }
-
-    private async Task<bool> AcceptsAsync(CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), cancellationToken);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }

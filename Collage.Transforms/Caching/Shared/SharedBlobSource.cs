@@ -55,6 +55,13 @@ internal sealed class SharedBlobSource(SharedCache shared)
                 return streamed;
             }
 
+            if (shared.Store is null)
+            {
+                // Redis beside the filesystem store: no shared copy will appear to wait for, so a replica that cannot
+                // stream from the holder fetches at once rather than after the holder.
+                break;
+            }
+
             var wait = await WaitAsync(fleet, hex, waitTimeout, cancellationToken);
             if (wait is not (LeaseWait.Stored or LeaseWait.Released))
             {

@@ -40,4 +40,17 @@ public sealed record RedisOptions
 
     /// <summary>How long one Redis operation may take before it counts as a failure. Default 1 s.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    // A record prints every property; the configuration string may hold a password, so it is never printed.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Configuration = ").Append(Configuration is null ? "null" : "(set)")
+            .Append(", ConfigurationFile = ").Append(ConfigurationFile)
+            .Append(", KeyPrefix = ").Append(KeyPrefix)
+            .Append(", LeaseTime = ").Append(LeaseTime)
+            .Append(", Followers = ").Append(Followers)
+            .Append(", AdvertiseUrl = ").Append(AdvertiseUrl)
+            .Append(", OperationTimeout = ").Append(OperationTimeout);
+        return true;
+    }
 }

@@ -49,10 +49,12 @@ public sealed class AbortedDownloadTests(ITestOutputHelper output)
         (after.FileDescriptors - before.FileDescriptors).Should().BeLessThanOrEqualTo(2 * Workers);
 
         // A leaked request (HttpContext, YARP's 64 KiB copy buffer, the upstream response) costs at least
-        // 64 KiB, 1000 of them over 60 MiB. The bound of 8 MiB holds what legitimately stays: the fake
+        // 64 KiB, 1000 of them over 60 MiB. The bound of 16 MiB holds what legitimately stays: the fake
         // upstream's record of every request (about 2 KiB each, 2 MiB here) and pools that grew past the
-        // warm-up; it still fails at a leak of 8 KiB per download. Measured here: about 3 MiB.
-        (after.ManagedBytes - before.ManagedBytes).Should().BeLessThan(8L * 1024 * 1024);
+        // warm-up, which vary with how many thread-pool threads the run injected (each keeps pooled buffers of
+        // its own): measured 1.5, 5.4 and 9.0 MiB in three runs here, the last a clean-clone CI run. It still
+        // fails at a leak of 16 KiB per download.
+        (after.ManagedBytes - before.ManagedBytes).Should().BeLessThan(16L * 1024 * 1024);
         collage.Logs.Lines.Should().NotContain(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal));
     }
 

@@ -25,6 +25,7 @@ internal sealed class S3ContentStore : ISharedContentStore, IDisposable
     private readonly S3MultipartUpload _multipart;
     private readonly bool _unsignedPayload;
     private readonly TimeProvider _time;
+    private readonly S3ObjectReader _reader;
 
     /// <summary>Creates the client for <paramref name="options"/> (reading the secret key file now, if one is configured).</summary>
     public S3ContentStore(S3StoreOptions options, TimeProvider time, ILogger<S3ContentStore> logger)
@@ -43,11 +44,15 @@ internal sealed class S3ContentStore : ISharedContentStore, IDisposable
         _breaker = new S3StoreBreaker(time, _log);
         _unsignedPayload = S3ClientFactory.UnsignedPayload(options);
         _multipart = new S3MultipartUpload(_client, _breaker, _log, options.Bucket, _unsignedPayload);
+        _reader = new S3ObjectReader(options.RequestTimeout);
         _log.Opened(options.Bucket, options.Prefix, credentials);
     }
 
     /// <summary>Whether the store takes requests (its circuit is not open), for metrics and <c>/readyz</c>.</summary>
     public bool IsAvailable => _breaker.IsAvailable;
+
+    // How long the URL of one read is valid: it is used at once; the margin covers clock skew against the server.
+    private static readonly TimeSpan ReadUrlLifetime = TimeSpan.FromMinutes(15);
 
     /// <summary>How many keys one ListObjectsV2 page asks for; S3's maximum, smaller in tests to exercise paging.</summary>
     internal int ListPageSize { get; init; } = 1000;
@@ -92,37 +97,18 @@ internal sealed class S3ContentStore : ISharedContentStore, IDisposable
             return await GetLengthAsync(hex, cancellationToken).ConfigureAwait(false) is { } total ? Empty(total) : null;
         }
 
-        var key = _keys.Of(hex);
-        var request = new GetObjectRequest { BucketName = _options.Bucket, Key = key };
-        if (start > 0 || end is not null)
-        {
-            // RFC 9110 byte ranges are inclusive; ours end exclusive.
-            request.ByteRange = new ByteRange(end is { } e
-                ? string.Create(CultureInfo.InvariantCulture, $"bytes={start}-{e - 1}")
-                : string.Create(CultureInfo.InvariantCulture, $"bytes={start}-"));
-        }
-
-        var response = await _breaker.RunAsync<GetObjectResponse?>(
-            "GetObject",
-            async token =>
-            {
-                try
-                {
-                    return await _client.GetObjectAsync(request, token).ConfigureAwait(false);
-                }
-                catch (AmazonS3Exception ex) when (S3Failures.IsNotFound(ex) || ex.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
-                {
-                    return null;
-                }
-            },
-            cancellationToken).ConfigureAwait(false);
+        // Through a presigned URL and a handler of Collage's own (S3ObjectReader): twice the SDK's GetObject here.
+        var url = Presign(hex, ReadUrlLifetime);
+        var response = await _breaker.RunAsync("GetObject", token => _reader.GetAsync(url, start, end, token), cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
             // Not there, or a range past the end (a 416): tell them apart by the object's length.
             return start > 0 && await GetLengthAsync(hex, cancellationToken).ConfigureAwait(false) is { } total ? Empty(total) : null;
         }
 
-        return new SharedObject(new S3ResponseBody(response), response.ContentLength, TotalLength(response));
+        var length = response.Content.Headers.ContentLength!.Value;
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return new SharedObject(new S3ResponseBody(body, response), length, response.Content.Headers.ContentRange?.Length ?? length);
     }
 
     /// <inheritdoc/>
@@ -210,20 +196,14 @@ internal sealed class S3ContentStore : ISharedContentStore, IDisposable
         return new Uri(_client.GetPreSignedURL(request));
     }
 
-    /// <summary>Disposes the SDK client (its connections).</summary>
-    public void Dispose() => _client.Dispose();
+    /// <summary>Disposes the SDK client and the reader (their connections).</summary>
+    public void Dispose()
+    {
+        _client.Dispose();
+        _reader.Dispose();
+    }
 
     private static SharedObject Empty(long total) => new(Stream.Null, 0, total);
-
-    // "bytes 10-19/100000" on a 206; the whole object otherwise.
-    private static long TotalLength(GetObjectResponse response)
-    {
-        var range = response.ContentRange;
-        var slash = range?.LastIndexOf('/') ?? -1;
-        return slash >= 0 && long.TryParse(range.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total)
-            ? total
-            : response.ContentLength;
-    }
 
     private async Task PutAsync(string key, string path, long length, CancellationToken cancellationToken)
     {

@@ -1,14 +1,13 @@
-using Amazon.S3.Model;
 
 namespace Collage.Transforms.Caching.Shared;
 
 /// <summary>
-/// The body of a GetObject answer, read-only and forward-only, whose disposal disposes the answer too: that returns the
+/// The body of a GET answer, read-only and forward-only, whose disposal disposes the answer too: that returns the
 /// connection to the pool (or closes it when the body was not read to the end).
 /// </summary>
-internal sealed class S3ResponseBody(GetObjectResponse response) : Stream
+internal sealed class S3ResponseBody(Stream inner, IDisposable response) : Stream
 {
-    private readonly Stream _inner = response.ResponseStream;
+    private readonly Stream _inner = inner;
 
     /// <inheritdoc/>
     public override bool CanRead => true;

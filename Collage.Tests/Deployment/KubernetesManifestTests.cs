@@ -133,19 +133,6 @@ public sealed class KubernetesManifestTests
     {
         var json = Scalar(_manifests.Single("ConfigMap"), "data", "config.json");
         json.Should().NotBeNull();
-        var directory = Directory.CreateTempSubdirectory("collage-configmap-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(directory, "config.json"), json);
-            var configuration = new ConfigurationBuilder()
-                .Add(new CollageFileConfigurationSource { Path = "config.json", FileProvider = new PhysicalFileProvider(directory) })
-                .Build();
-
-            return CollageConfigReader.Read(configuration);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        return ReadConfig(json!);
     }
 }

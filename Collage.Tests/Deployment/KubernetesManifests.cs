@@ -1,3 +1,7 @@
+using Collage.Proxy.Configuration;
+using Collage.Transforms.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
 using YamlDotNet.RepresentationModel;
 
 namespace Collage.Tests.Deployment;
@@ -43,6 +47,25 @@ internal sealed class KubernetesManifests
         }
 
         return node;
+    }
+
+    /// <summary>Reads <paramref name="json"/> as the gateway reads its <c>--config-file</c>.</summary>
+    public static CollageOptions ReadConfig(string json)
+    {
+        var directory = Directory.CreateTempSubdirectory("collage-manifest-config-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "config.json"), json);
+            var configuration = new ConfigurationBuilder()
+                .Add(new CollageFileConfigurationSource { Path = "config.json", FileProvider = new PhysicalFileProvider(directory) })
+                .Build();
+
+            return CollageConfigReader.Read(configuration);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     public static string? Scalar(YamlNode node, params string[] path) => (Node(node, path) as YamlScalarNode)?.Value;

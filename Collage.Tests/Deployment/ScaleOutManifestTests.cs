@@ -195,22 +195,4 @@ public sealed class ScaleOutManifestTests : IDisposable
 
         return ReadConfig(json);
     }
-
-    private CollageOptions ReadConfig(string json)
-    {
-        var directory = Directory.CreateTempSubdirectory("collage-scale-out-config-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(directory, "config.json"), json);
-            var configuration = new ConfigurationBuilder()
-                .Add(new CollageFileConfigurationSource { Path = "config.json", FileProvider = new PhysicalFileProvider(directory) })
-                .Build();
-
-            return CollageConfigReader.Read(configuration);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
 }

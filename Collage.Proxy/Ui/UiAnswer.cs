@@ -28,7 +28,8 @@ internal sealed record UiAnswer(int Status, byte[] Body, string? ContentType, st
         try
         {
             using var document = JsonDocument.Parse(Body);
-            if (document.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
                 && errors.GetArrayLength() > 0 && errors[0].ValueKind == JsonValueKind.Object)
             {
                 var first = errors[0];

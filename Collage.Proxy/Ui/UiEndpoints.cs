@@ -13,6 +13,9 @@ internal static partial class UiEndpoints
     public static void MapUi(this WebApplication app, UiOptions options)
     {
         var path = options.Path;
+
+        // Now, not at the first view of the mounts page: it counts from the first request on.
+        _ = app.Services.GetRequiredService<MountTraffic>();
         // Routing matches /ui and /ui/ alike; every link of the page is absolute, so neither needs a redirect.
         app.MapGet(path + "/", (HttpContext context, MountsPage page) => Guard(context, page.HandleAsync));
         app.MapGet(path + "/repositories", (HttpContext context, RepositoriesPage page) => Guard(context, page.HandleAsync));

@@ -56,7 +56,8 @@ internal sealed record UiManifest(string MediaType, bool IsIndex, UiDescriptor? 
     {
         if (element.ValueKind != JsonValueKind.Object
             || String(element, "digest") is not { } digest || !ReferenceGrammar.IsValidDigest(digest)
-            || !element.TryGetProperty("size", out var size) || !size.TryGetInt64(out var bytes) || bytes < 0)
+            || !element.TryGetProperty("size", out var size) || size.ValueKind != JsonValueKind.Number
+            || !size.TryGetInt64(out var bytes) || bytes < 0)
         {
             return null;
         }

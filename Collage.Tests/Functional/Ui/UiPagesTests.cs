@@ -145,7 +145,7 @@ public sealed partial class UiPagesTests : IAsyncLifetime
         row.Success.Should().BeTrue();
         row.Groups["requests"].Value.Should().Be("3", "the mounts page calls no upstream itself");
         row.Groups["bytes"].Value.Should().Be((3 * _upstream.ImageBytes.Length).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        html.Should().Contain($"<span class=\"member\">{_upstream.Server.Authority}/up</span>");
+        html.Should().Contain($"<span class=\"member\" data-health=\"unknown\">{_upstream.Server.Authority}/up</span>", "probes are off");
         html.Should().Contain("data-prefix=\"dead\"");
     }
 

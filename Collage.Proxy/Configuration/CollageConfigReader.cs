@@ -20,7 +20,7 @@ internal static class CollageConfigReader
     [
         "Mappings", "Vhosts", "Upstreams", nameof(CollageOptions.Http), "Health",
         nameof(CollageOptions.PublicUrl), nameof(CollageOptions.TrustedProxies), nameof(CollageOptions.DockerConfig),
-        CacheConfigReader.SectionKey, AccessConfigReader.SectionKey,
+        CacheConfigReader.SectionKey, AccessConfigReader.SectionKey, Ui.UiConfigReader.SectionKey,
     ];
     private static readonly string[] VhostKeys = ["Mappings"];
     private static readonly string[] UpstreamKeys =

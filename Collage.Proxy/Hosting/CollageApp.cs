@@ -65,10 +65,12 @@ public static class CollageApp
         var options = CollageConfigReader.Read(builder.Configuration);
         var table = MountTableBuilder.Build(options);
         var health = HealthConfigReader.Read(builder.Configuration);
+        var ui = Ui.UiConfigReader.Read(builder.Configuration);
 
         LogFormat.Configure(builder.Logging, builder.Configuration);
         KestrelSetup.Configure(builder, server);
         CollageServices.Add(builder.Services, builder.Configuration, options, table, health, fileStatus);
+        Ui.UiServiceCollectionExtensions.AddCollageUi(builder.Services, ui);
 
         var app = builder.Build();
         // Every upstream's client now, so a bad CA file stops start-up, not the first pull.

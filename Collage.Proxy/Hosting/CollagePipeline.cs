@@ -5,6 +5,7 @@ using Collage.Proxy.Groups;
 using Collage.Proxy.Observability;
 using Collage.Proxy.Referrers;
 using Collage.Proxy.Routing;
+using Collage.Proxy.Ui;
 
 namespace Collage.Proxy.Hosting;
 
@@ -15,8 +16,9 @@ namespace Collage.Proxy.Hosting;
 ///  -> FrontDoorMiddleware          every decision, once: table, map (Host or ns), read-only guard, grammar,
 ///                                 page, mount; carried on the request as RegistryRequestFeature
 ///  -> routing
-///     -> Collage's own endpoints      /v2/, /v2/_catalog, /v2/token, /healthz, /readyz, /metrics, and
-///                                     /_collage/fleet/blobs/{hex} (another replica streaming this one's fetch)
+///     -> Collage's own endpoints      /v2/, /v2/_catalog, /v2/token, /healthz, /readyz, /metrics,
+///                                     /_collage/fleet/blobs/{hex} (another replica streaming this one's fetch), and
+///                                     the web page under /ui/ (its calls to /v2/ come back in at the top, on loopback)
 ///      | reverse proxy                every mounted repository request
 ///        PullThroughCacheMiddleware   blobs, manifests, tag lists, referrers of cached upstreams: answered from the
 ///                                     cache or fetched once for every client; the rest goes on unchanged
@@ -57,5 +59,9 @@ internal static class CollagePipeline
         app.MapMethods("/v2/_catalog", [HttpMethods.Get, HttpMethods.Head], CatalogEndpoint.HandleAsync);
         app.MapMethods(TokenEndpoint.Path, [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], TokenEndpoint.HandleAsync);
         app.MapGet(Transforms.Caching.Shared.FleetPeerProtocol.Route, FleetPeerEndpoint.HandleAsync);
+        if (app.Services.GetRequiredService<Ui.UiOptions>() is { Enabled: true } ui)
+        {
+            app.MapUi(ui);
+        }
     }
 }

@@ -49,6 +49,13 @@ internal sealed class AccessPolicy
     public bool HoldsAnywhere(AccessIdentity identity, string map, AccessAction action) =>
         _rules.Any(r => r.Actions.HasFlag(action) && r.AppliesTo(identity, map));
 
+    /// <summary>
+    /// Whether <paramref name="identity"/> may pull some name under the local <paramref name="prefix"/> through
+    /// <paramref name="map"/> (empty for the root mount): what the web page shows of a mount.
+    /// </summary>
+    public bool MayPullUnder(AccessIdentity identity, string map, string prefix) =>
+        _rules.Any(r => r.Actions.HasFlag(AccessAction.Pull) && r.AppliesTo(identity, map) && r.Repositories.Any(p => p.CanMatchUnder(prefix)));
+
     /// <summary>Compiles <paramref name="options"/>; a bad pattern or action stops start-up naming its key.</summary>
     public static AccessPolicy Build(AccessOptions options)
     {

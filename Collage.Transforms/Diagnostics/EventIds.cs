@@ -117,4 +117,7 @@ internal static class EventIds
     public const int SharedCacheEvicted = 1745;
     public const int SharedCacheOpened = 1746;
     public const int SharedCacheFillSource = 1747;
+
+    // 1800s: The web page (1800-1819).
+    public const int UiPageFailed = 1801;
 }

@@ -49,6 +49,8 @@ internal sealed class ChromeBrowser : IDisposable
             "--no-sandbox",
             "--disable-dev-shm-usage",
             "--disable-gpu",
+            // Overlay scrollbars, as on phones and macOS: the viewport stays the full window width.
+            "--hide-scrollbars",
             "--no-first-run",
             "--no-default-browser-check",
             "--disable-extensions",

@@ -33,8 +33,9 @@ public sealed class TagPageTests(UiFixture ui) : IClassFixture<UiFixture>
 
         // Each platform links to its own manifest's page.
         var arm64 = platforms.Single(p => p.Platform == "linux/arm64");
-        rows.Single(r => r.GetDomAttribute("data-platform") == "linux/arm64").FindElement(By.CssSelector($"a[href*='{arm64.Digest}']")).Click();
-        ui.Browser.WaitUntil(d => d.Url.Contains(arm64.Digest, StringComparison.Ordinal), "the arm64 manifest's page");
+        rows.Single(r => r.GetDomAttribute("data-platform") == "linux/arm64").FindElements(By.CssSelector("a[href]"))
+            .Single(a => LinksTo(a, "team/multi", arm64.Digest)).Click();
+        ui.Browser.WaitUntil(d => IsTagPage(new Uri(d.Url), "team/multi", arm64.Digest), "the arm64 manifest's page");
         Page.One("dd#digest").Text.Trim().Should().Be(arm64.Digest);
         long.Parse(Page.One("dd#total-size").GetDomAttribute("data-bytes")!).Should().Be(arm64.Size);
         Page.All("table#layers tr.layer").Should().HaveCount(2);
@@ -110,6 +111,16 @@ public sealed class TagPageTests(UiFixture ui) : IClassFixture<UiFixture>
         using var index = JsonDocument.Parse(await File.ReadAllBytesAsync(target.Combine("index.json")));
         index.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString().Should().Be(expected.Digest, "skopeo pulled the registry's manifest through Collage");
         ui.CspViolations().Should().BeEmpty();
+    }
+
+    /// <summary>Whether <paramref name="link"/> goes to the tag page of <paramref name="name"/>@<paramref name="digest"/>.</summary>
+    private static bool LinksTo(IWebElement link, string name, string digest) => IsTagPage(new Uri(link.GetDomProperty("href")!), name, digest);
+
+    /// <summary>Whether <paramref name="target"/> is the tag page of <paramref name="name"/>@<paramref name="digest"/> (the query decoded).</summary>
+    private static bool IsTagPage(Uri target, string name, string digest)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(target.Query);
+        return target.AbsolutePath == "/ui/tag" && query["name"] == name && query["digest"] == digest;
     }
 
     /// <summary>The command's text as the page shows it, blanks collapsed.</summary>

@@ -57,7 +57,12 @@ public sealed class UiFixture : IAsyncLifetime
             throw new InvalidOperationException($"port {DeadPort} was meant to have no listener");
         }
 
-        _collage = await CollageServer.StartAsync(new { mappings = Mappings });
+        // Probes on, so the mounts page has health to show (the dead mount down, the others up).
+        _collage = await CollageServer.StartAsync(new
+        {
+            mappings = Mappings,
+            health = new { probeUpstreams = true, probeInterval = "00:00:01", probeTimeout = "00:00:02" },
+        });
         Upstream = new UpstreamTruth(Registries.RegistryA);
         _browser = await Task.Run(ChromeBrowser.Start);
     }

@@ -12,7 +12,7 @@ namespace Collage.Proxy.Ui;
 /// </summary>
 internal sealed class MountTraffic : IDisposable
 {
-    private readonly ConcurrentDictionary<(string Vhost, string Mount), Totals> _totals = new();
+    private readonly ConcurrentDictionary<(string Vhost, string Mount), MountTotals> _totals = new();
     private readonly MeterListener _listener = new();
 
     public MountTraffic(CollageMetrics metrics)
@@ -23,7 +23,7 @@ internal sealed class MountTraffic : IDisposable
             if (ReferenceEquals(instrument.Meter, metrics.Meter)
                 && (ReferenceEquals(instrument, metrics.Requests) || ReferenceEquals(instrument, metrics.ResponseBytes)))
             {
-                listener.EnableMeasurementEvents(instrument, ReferenceEquals(instrument, metrics.Requests) ? Totals.RequestsField : Totals.BytesField);
+                listener.EnableMeasurementEvents(instrument, ReferenceEquals(instrument, metrics.Requests) ? MountTotals.RequestsField : MountTotals.BytesField);
             }
         };
         _listener.SetMeasurementEventCallback<long>(OnMeasurement);
@@ -56,8 +56,8 @@ internal sealed class MountTraffic : IDisposable
             return;
         }
 
-        var totals = _totals.GetOrAdd((vhost, mount), static _ => new Totals());
-        if (ReferenceEquals(state, Totals.RequestsField))
+        var totals = _totals.GetOrAdd((vhost, mount), static _ => new MountTotals());
+        if (ReferenceEquals(state, MountTotals.RequestsField))
         {
             Interlocked.Add(ref totals.Requests, value);
         }
@@ -65,14 +65,5 @@ internal sealed class MountTraffic : IDisposable
         {
             Interlocked.Add(ref totals.Bytes, value);
         }
-    }
-
-    private sealed class Totals
-    {
-        public static readonly object RequestsField = new();
-        public static readonly object BytesField = new();
-
-        public long Requests;
-        public long Bytes;
     }
 }

@@ -55,7 +55,7 @@ internal sealed class MountsPage(MountTableProvider tables, UpstreamHealth healt
         foreach (var member in mount.Members)
         {
             var target = member.UpstreamPrefix.Length == 0 ? member.Upstream.Authority : $"{member.Upstream.Authority}/{member.UpstreamPrefix}";
-            html.Raw("<span class=\"member\">").Text(target).Raw("</span>");
+            html.Raw("<span class=\"member\"").Attr("data-health", MemberHealth(member.Upstream.Authority)).Raw(">").Text(target).Raw("</span>");
         }
 
         var options = table.UpstreamOptions.GetValueOrDefault(mount.Upstream.Authority);
@@ -73,12 +73,10 @@ internal sealed class MountsPage(MountTableProvider tables, UpstreamHealth healt
     // A group is up while one member is: that is when it serves (readiness judges it so too).
     private string Health(Mount mount)
     {
-        if (!probes.ProbeUpstreams || health.Last is not { } results)
-        {
-            return "unknown";
-        }
-
-        var members = mount.Members.Select(m => results.FirstOrDefault(r => r.Upstream == m.Upstream.Authority)).ToList();
-        return members.Any(r => r?.IsUp == true) ? "up" : members.All(r => r is null) ? "unknown" : "down";
+        var members = mount.Members.Select(m => MemberHealth(m.Upstream.Authority)).ToList();
+        return members.Contains("up") ? "up" : members.Contains("down") ? "down" : "unknown";
     }
+
+    private string MemberHealth(string authority) =>
+        !probes.ProbeUpstreams || health.Last?.FirstOrDefault(r => r.Upstream == authority) is not { } result ? "unknown" : result.IsUp ? "up" : "down";
 }

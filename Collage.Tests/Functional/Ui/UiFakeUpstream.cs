@@ -57,6 +57,12 @@ internal sealed class UiFakeUpstream
         }), "application/vnd.oci.image.index.v1+json");
     }
 
+    /// <summary>The artifact type of the index's one referrer.</summary>
+    public const string SignatureType = "application/vnd.dev.cosign.artifact.sig.v1+json";
+
+    /// <summary>The digest of the index's one referrer.</summary>
+    public static readonly string Signature = "sha256:" + new string('5', 64);
+
     public LoopbackServer Server { get; private set; } = null!;
 
     public string Config { get; }
@@ -124,6 +130,17 @@ internal sealed class UiFakeUpstream
             var reference = path[(path.LastIndexOf('/') + 1)..];
             var digest = reference == "multi" ? Index : reference.StartsWith("sha256:", StringComparison.Ordinal) ? reference : Image;
             await Content(context, digest);
+        }
+        else if (path.EndsWith($"/referrers/{Index}", StringComparison.Ordinal))
+        {
+            // A signature of the index: the referrers API answers for it, and 404 (no API) for anything else.
+            context.Response.ContentType = "application/vnd.oci.image.index.v1+json";
+            await context.Response.Body.WriteAsync(Json(new
+            {
+                schemaVersion = 2,
+                mediaType = "application/vnd.oci.image.index.v1+json",
+                manifests = new[] { new { mediaType = "application/vnd.oci.image.manifest.v1+json", digest = Signature, size = 321, artifactType = SignatureType } },
+            }));
         }
         else if (path.Contains("/blobs/", StringComparison.Ordinal))
         {

@@ -69,7 +69,7 @@ public sealed partial class UiPagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TagPage_Index_EachPlatformSizedAndSummed()
+    public async Task TagPage_Index_EachPlatformSizedAndSummedWithItsReferrers()
     {
         var html = await PageAsync("/ui/tag?name=team/app&tag=multi", HttpStatusCode.OK);
 
@@ -78,6 +78,7 @@ public sealed partial class UiPagesTests : IAsyncLifetime
             ("linux/arm64", _upstream.ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Attribute(html, "dd", "total-size", "data-bytes").Should().Be((2 * _upstream.ImageSize).ToString(System.Globalization.CultureInfo.InvariantCulture));
         WebUtility.HtmlDecode(html).Should().Contain("<dd id=\"media-type\">application/vnd.oci.image.index.v1+json</dd>");
+        WebUtility.HtmlDecode(html).Should().Contain($"<tr class=\"referrer\" data-digest=\"{UiFakeUpstream.Signature}\" data-artifact-type=\"{UiFakeUpstream.SignatureType}\">");
     }
 
     [Fact]
@@ -144,7 +145,7 @@ public sealed partial class UiPagesTests : IAsyncLifetime
         row.Success.Should().BeTrue();
         row.Groups["requests"].Value.Should().Be("3", "the mounts page calls no upstream itself");
         row.Groups["bytes"].Value.Should().Be((3 * _upstream.ImageBytes.Length).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        html.Should().Contain($"<span class=\"member\">{_upstream.Server.Authority}/up</span>");
+        html.Should().Contain($"<span class=\"member\" data-health=\"unknown\">{_upstream.Server.Authority}/up</span>", "probes are off");
         html.Should().Contain("data-prefix=\"dead\"");
     }
 

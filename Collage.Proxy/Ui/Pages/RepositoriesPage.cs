@@ -68,8 +68,12 @@ internal sealed class RepositoriesPage(MountTableProvider tables, UiRegistryClie
             .ToList();
         if (silent.Count > 0)
         {
-            html.Raw("<p id=\"catalog-refused\" class=\"note\">The catalog shows nothing under ").Text(string.Join(", ", silent))
-                .Raw(": their upstream registries do not list a catalog (Docker Hub and quay.io do not) or hold nothing. Their repositories can still be pulled: go to one by its name.</p>");
+            var one = silent.Count == 1;
+            html.Raw("<p id=\"catalog-refused\" class=\"note\">The catalog lists nothing under ").Text(string.Join(", ", silent))
+                .Text(one
+                    ? ". Its upstream may not list a catalog (Docker Hub and quay.io do not), may hold nothing there, or may not have answered. Its repositories can still be pulled: go to one by its name."
+                    : ". Their upstreams may not list a catalog (Docker Hub and quay.io do not), may hold nothing there, or may not have answered. Their repositories can still be pulled: go to one by its name.")
+                .Raw("</p>");
         }
     }
 

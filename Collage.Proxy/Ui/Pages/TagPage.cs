@@ -96,7 +96,7 @@ internal sealed class TagPage(MountTableProvider tables, TagLoader loader, UiGat
             html.Raw("<tr class=\"platform\"").Attr("data-platform", entry.Platform ?? string.Empty).Attr("data-digest", entry.Digest)
                 .Attr("data-size", size?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).Raw("><td>")
                 .Link(links.Tag(name, null, entry.Digest), entry.Platform is { Length: > 0 } p ? p : entry.MediaType)
-                .Raw("</td><td><code>").Text(entry.Digest).Raw("</code></td><td class=\"num\">").Text(size is { } s ? ByteSize.Format(s) : "unreadable").Raw("</td></tr>");
+                .Raw("</td><td>").Raw(ShortDigest(entry.Digest)).Raw("</td><td class=\"num\">").Text(size is { } s ? ByteSize.Format(s) : "unreadable").Raw("</td></tr>");
         }
 
         html.Raw("</tbody></table></div>");
@@ -104,12 +104,12 @@ internal sealed class TagPage(MountTableProvider tables, TagLoader loader, UiGat
 
     private static void Layers(HtmlBuilder html, UiManifest manifest)
     {
-        html.Raw("<h2>Layers</h2><div class=\"scroll\"><table id=\"layers\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Digest</th><th scope=\"col\">Media type</th><th scope=\"col\" class=\"num\">Size</th></tr></thead><tbody>");
+        html.Raw("<h2>Layers</h2><div class=\"scroll\"><table id=\"layers\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Digest</th><th scope=\"col\" class=\"media-type\">Media type</th><th scope=\"col\" class=\"num\">Size</th></tr></thead><tbody>");
         var index = 0;
         foreach (var layer in manifest.Entries)
         {
             html.Raw("<tr class=\"layer\"").Attr("data-digest", layer.Digest).Attr("data-size", layer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Attr("data-media-type", layer.MediaType).Raw("><td>").Number(++index).Raw("</td><td><code>").Text(layer.Digest).Raw("</code></td><td>")
+                .Attr("data-media-type", layer.MediaType).Raw("><td>").Number(++index).Raw("</td><td>").Raw(ShortDigest(layer.Digest)).Raw("</td><td class=\"media-type\">")
                 .Text(layer.MediaType).Raw("</td><td class=\"num\">").Text(ByteSize.Format(layer.Size)).Raw("</td></tr>");
         }
 
@@ -123,7 +123,7 @@ internal sealed class TagPage(MountTableProvider tables, TagLoader loader, UiGat
             return;
         }
 
-        html.Raw("<h2>Labels</h2><div class=\"scroll\"><table id=\"labels\"><tbody>");
+        html.Raw("<h2>Labels").Text(details.ConfigPlatform is { } platform ? $" of {platform}" : string.Empty).Raw("</h2><div class=\"scroll\"><table id=\"labels\"><tbody>");
         foreach (var (key, value) in config.Labels)
         {
             html.Raw("<tr class=\"label\"").Attr("data-key", key).Raw("><th scope=\"row\">").Text(key).Raw("</th><td class=\"value\">").Text(value).Raw("</td></tr>");
@@ -150,5 +150,14 @@ internal sealed class TagPage(MountTableProvider tables, TagLoader loader, UiGat
         }
 
         html.Raw("</tbody></table></div>");
+    }
+
+    // A table cell shows the digest's first 12 hex digits, as docker and podman do; the whole one is its title, the
+    // row's data-digest and, on the manifest's own page, its heading.
+    private static string ShortDigest(string digest)
+    {
+        var colon = digest.IndexOf(':', StringComparison.Ordinal);
+        var shown = colon > 0 && digest.Length > colon + 13 ? $"{digest[..(colon + 13)]}\u2026" : digest;
+        return new HtmlBuilder().Raw("<code").Attr("title", digest).Raw(">").Text(shown).Raw("</code>").ToString();
     }
 }

@@ -78,7 +78,7 @@ internal sealed class RequestTelemetryMiddleware(
                 tags.Add(MetricTags.Upstream, upstream);
             }
 
-            metrics.RecordRequest(in tags, bytes);
+            metrics.RecordRequest(in tags, bytes, elapsed);
         }
 
         AccessLog.Request(

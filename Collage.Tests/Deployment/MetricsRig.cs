@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Collage.Tests.Common;
 using Collage.Tests.EndToEnd.Infrastructure;
@@ -98,8 +99,11 @@ internal sealed class MetricsRig : IAsyncDisposable
                 ["lib"] = members.Select(m => $"http://{m.Authority}").ToArray(),
                 ["dead"] = $"http://127.0.0.1:{FreePort.Next()}",
             },
+            // Probes on, so collage_upstream_up is exported (it reports nothing before a round).
+            health = new { probeUpstreams = true, probeInterval = "00:00:01", probeTimeout = "00:00:02" },
         }));
         _gateways.Add(gateway);
+        await FirstProbeRoundAsync(gateway);
 
         // One token fetch, then two requests with the cached token.
         await ExpectAsync(gateway, "/v2/hub/library/alpine/manifests/v1", HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK);
@@ -107,6 +111,14 @@ internal sealed class MetricsRig : IAsyncDisposable
         await ExpectAsync(gateway, "/v2/limited/library/alpine/manifests/over", HttpStatusCode.TooManyRequests);
         await ExpectAsync(gateway, "/v2/lib/app/manifests/v1", HttpStatusCode.OK);
         await ExpectAsync(gateway, "/v2/dead/app/manifests/v1", HttpStatusCode.BadGateway);
+    }
+
+    private static async Task FirstProbeRoundAsync(CollageServer gateway)
+    {
+        var health = gateway.Services.GetRequiredService<Collage.Proxy.Health.UpstreamHealth>();
+        await Functional.Observability.Eventually.GetAsync(() => Task.FromResult(health.Last), last => last is not null, TimeSpan.FromSeconds(20));
+
+        health.Last.Should().NotBeNull("a probe round completes within 20 s");
     }
 
     private async Task FleetAsync(SharedStoresFixture stores)

@@ -25,6 +25,10 @@ internal sealed class CollageMetrics
             "collage.requests", unit: "{request}", description: "Client requests answered, by vhost, mount, upstream, kind and status.");
         ResponseBytes = Meter.CreateCounter<long>(
             "collage.response.body.size", unit: "By", description: "Response body bytes sent to clients, by vhost, mount, upstream, kind and status.");
+        // Client latency, the whole answer: for a blob that is the transfer, so the large buckets are for blobs.
+        RequestDuration = Meter.CreateHistogram(
+            "collage.request.duration", unit: "s", description: "Time from a client request's arrival until its answer was sent, body included, by vhost, mount, upstream, kind and status.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
         UpstreamDuration = Meter.CreateHistogram(
             "collage.upstream.duration", unit: "s", description: "Time until an upstream answered with headers (token dance and redirects included), by upstream, kind and status.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60] });
@@ -51,6 +55,8 @@ internal sealed class CollageMetrics
 
     public Counter<long> ResponseBytes { get; }
 
+    public Histogram<double> RequestDuration { get; }
+
     public Histogram<double> UpstreamDuration { get; }
 
     public Counter<long> TokenFetches { get; }
@@ -72,10 +78,15 @@ internal sealed class CollageMetrics
         return _upstreams.GetOrAdd(upstream.Id, static (_, state) => new UpstreamTelemetry(state.Metrics, state.Upstream), (Metrics: this, Upstream: upstream));
     }
 
-    /// <summary>Records one answered client request and the bytes its body carried.</summary>
-    public void RecordRequest(in TagList tags, long bytes)
+    /// <summary>Records one answered client request, the bytes its body carried and, when known, how long it took.</summary>
+    public void RecordRequest(in TagList tags, long bytes, TimeSpan? elapsed = null)
     {
         Requests.Add(1, in tags);
+        if (elapsed is { } duration)
+        {
+            RequestDuration.Record(duration.TotalSeconds, in tags);
+        }
+
         if (bytes > 0)
         {
             ResponseBytes.Add(bytes, in tags);

@@ -47,9 +47,50 @@ public sealed class MetricsEndpointTests
             .Should().Equal(ObservedRegistry.Blob.Length);
         PrometheusText.Samples(text, "collage_upstream_duration_seconds_count", upstream, ("kind", "manifest"), ("status", "200"))
             .Should().Equal(2);
+        PrometheusText.Samples(text, "collage_request_duration_seconds_count", ("mount", "apps"), upstream, ("kind", "manifest"), ("status", "200"))
+            .Should().Equal(2);
+        PrometheusText.Samples(text, "collage_request_duration_seconds_count", ("mount", "apps"), upstream, ("kind", "blob"), ("status", "200"))
+            .Should().Equal(1);
         PrometheusText.Samples(text, "collage_redirects_followed_total", upstream, ("cross_origin", "true"))
             .Should().Equal(1);
         text.Should().NotContain(registry.Signature).And.NotContain(registry.Cdn.Authority);
+    }
+
+    [Fact]
+    public async Task Metrics_UpstreamProbes_UpGaugePerUpstream()
+    {
+        await using var registry = await ObservedRegistry.StartAsync();
+        var dead = $"127.0.0.1:{EndToEnd.Infrastructure.FreePort.Next()}";
+        await using var collage = await CollageServer.StartAsync(new
+        {
+            mappings = new Dictionary<string, string> { ["apps"] = $"http://{registry.Upstream.Authority}/apps", ["dead"] = $"http://{dead}/x" },
+            health = new { probeUpstreams = true, probeInterval = "00:00:01", probeTimeout = "00:00:02" },
+        });
+
+        var text = await Eventually.GetAsync(
+            () => collage.Client.GetStringAsync("/metrics"),
+            t => PrometheusText.Samples(t, "collage_upstream_up", ("upstream", dead)).Count > 0,
+            TimeSpan.FromSeconds(20));
+
+        PrometheusText.Samples(text, "collage_upstream_up", ("upstream", registry.Upstream.Authority)).Should().Equal(1);
+        PrometheusText.Samples(text, "collage_upstream_up", ("upstream", dead)).Should().Equal(0);
+    }
+
+    [Fact]
+    public async Task Metrics_ProbesOff_NoUpGauge()
+    {
+        await using var registry = await ObservedRegistry.StartAsync();
+        await using var collage = await CollageServer.StartAsync(registry.Config());
+        using (var manifest = await collage.Client.GetAsync("/v2/apps/web/manifests/v1"))
+        {
+            manifest.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        var text = await Eventually.GetAsync(
+            () => collage.Client.GetStringAsync("/metrics"),
+            t => PrometheusText.Samples(t, "collage_requests_total", ("kind", "manifest")).Count > 0);
+
+        text.Should().NotContain("collage_upstream_up{", "no probe is not a verdict");
     }
 
     [Fact]

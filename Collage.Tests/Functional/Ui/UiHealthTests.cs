@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Collage.Proxy.Health;
 using Collage.Tests.Functional.Access;
 using Collage.Tests.Functional.Infrastructure;
@@ -27,11 +26,7 @@ public sealed class UiHealthTests
 
         // The first probe round is the signal: before it, every mount is unknown.
         var results = collage.Services.GetRequiredService<UpstreamHealth>();
-        var deadline = Stopwatch.StartNew();
-        while (results.Last is null && deadline.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(50);
-        }
+        await Observability.Eventually.GetAsync(() => Task.FromResult(results.Last), last => last is not null, TimeSpan.FromSeconds(20));
 
         results.Last.Should().NotBeNull("a probe round completes within 20 s");
         var html = await collage.Client.GetStringAsync("/ui/");

@@ -27,15 +27,11 @@ internal sealed record UiImageConfig(string? Created, string? Platform, IReadOnl
                     .OrderBy(p => p.Key, StringComparer.Ordinal));
             }
 
-            var platform = string.Join('/', new[] { String(root, "os"), String(root, "architecture"), String(root, "variant") }.Where(s => !string.IsNullOrEmpty(s)));
-            return new UiImageConfig(String(root, "created"), platform.Length == 0 ? null : platform, labels);
+            return new UiImageConfig(JsonFields.String(root, "created"), JsonFields.Platform(root), labels);
         }
         catch (JsonException)
         {
             return null;
         }
     }
-
-    private static string? String(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

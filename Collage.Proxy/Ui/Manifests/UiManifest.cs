@@ -29,15 +29,15 @@ internal sealed record UiManifest(string MediaType, bool IsIndex, UiDescriptor? 
                 return null;
             }
 
-            var mediaType = String(root, "mediaType") ?? contentType ?? "application/octet-stream";
+            var mediaType = JsonFields.String(root, "mediaType") ?? contentType ?? "application/octet-stream";
             if (root.TryGetProperty("manifests", out var manifests) && manifests.ValueKind == JsonValueKind.Array)
             {
-                return new UiManifest(mediaType, true, null, Descriptors(manifests), String(root, "artifactType"));
+                return new UiManifest(mediaType, true, null, Descriptors(manifests), JsonFields.String(root, "artifactType"));
             }
 
             var config = root.TryGetProperty("config", out var c) ? Descriptor(c) : null;
             var layers = root.TryGetProperty("layers", out var l) && l.ValueKind == JsonValueKind.Array ? Descriptors(l) : [];
-            return new UiManifest(mediaType, false, config, layers, String(root, "artifactType") ?? config?.MediaType);
+            return new UiManifest(mediaType, false, config, layers, JsonFields.String(root, "artifactType") ?? config?.MediaType);
         }
         catch (JsonException)
         {
@@ -55,22 +55,15 @@ internal sealed record UiManifest(string MediaType, bool IsIndex, UiDescriptor? 
     private static UiDescriptor? Descriptor(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object
-            || String(element, "digest") is not { } digest || !ReferenceGrammar.IsValidDigest(digest)
+            || JsonFields.String(element, "digest") is not { } digest || !ReferenceGrammar.IsValidDigest(digest)
             || !element.TryGetProperty("size", out var size) || size.ValueKind != JsonValueKind.Number
             || !size.TryGetInt64(out var bytes) || bytes < 0)
         {
             return null;
         }
 
-        string? platform = null;
-        if (element.TryGetProperty("platform", out var p) && p.ValueKind == JsonValueKind.Object)
-        {
-            platform = string.Join('/', new[] { String(p, "os"), String(p, "architecture"), String(p, "variant") }.Where(s => !string.IsNullOrEmpty(s)));
-        }
+        var platform = element.TryGetProperty("platform", out var p) ? JsonFields.Platform(p) : null;
 
-        return new UiDescriptor(String(element, "mediaType") ?? "application/octet-stream", digest, bytes, platform, String(element, "artifactType"));
+        return new UiDescriptor(JsonFields.String(element, "mediaType") ?? "application/octet-stream", digest, bytes, platform, JsonFields.String(element, "artifactType"));
     }
-
-    private static string? String(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

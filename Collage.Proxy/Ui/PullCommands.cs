@@ -7,6 +7,17 @@ namespace Collage.Proxy.Ui;
 /// </summary>
 internal static class PullCommands
 {
+    /// <summary>
+    /// The host clients pull from and whether it is plain HTTP: Collage's public URL (<c>publicUrl</c>, or what a trusted
+    /// proxy's <c>X-Forwarded-Proto</c>/<c>-Host</c> say, else the request's own), as its challenges name it. Behind an
+    /// ingress that terminates TLS the browser's request arrives as plain HTTP, yet clients pull over HTTPS.
+    /// </summary>
+    public static (string Host, bool PlainHttp) Origin(HttpContext context, Transforms.Mounts.MountTable table)
+    {
+        var origin = new Uri(table.PublicUrl.Resolve(context));
+        return (origin.Authority, origin.Scheme == Uri.UriSchemeHttp);
+    }
+
     /// <summary>(client, command) for docker, podman, ctr and skopeo.</summary>
     /// <param name="host">The host (and port) the browser reached Collage at.</param>
     /// <param name="plainHttp">Whether that was plain HTTP.</param>

@@ -48,7 +48,7 @@ internal sealed class RepositoryPage(MountTableProvider tables, UiRegistryClient
         else
         {
             html.Raw("<div class=\"scroll\"><table id=\"tags\"><thead><tr><th scope=\"col\">Tag</th><th scope=\"col\">Pull</th></tr></thead><tbody>");
-            var host = context.Request.Host.Value ?? string.Empty;
+            var host = PullCommands.Origin(context, tables.Current).Host;
             foreach (var tag in page)
             {
                 html.Raw("<tr class=\"tag\"").Attr("data-tag", tag).Raw("><td>").Link(links.Tag(name, tag), tag, "tag-link")

@@ -38,7 +38,7 @@ internal sealed class TagPage(MountTableProvider tables, TagLoader loader, UiGat
         var html = UiLayout.Open(links, $"{name}:{reference}", "repositories");
         html.Raw("<p class=\"crumbs\">").Link(links.Repository(name), name).Raw("</p><h1>").Text(tag.Length > 0 ? $"{name}:{tag}" : $"{name}@{digest}").Raw("</h1>");
         Summary(html, details);
-        Pull(html, context, name, tag.Length > 0 ? tag : null, details.Digest);
+        Pull(html, PullCommands.Origin(context, tables.Current), name, tag.Length > 0 ? tag : null, details.Digest);
         if (details.Manifest.IsIndex)
         {
             Platforms(html, name, details);
@@ -76,10 +76,10 @@ internal sealed class TagPage(MountTableProvider tables, TagLoader loader, UiGat
         html.Raw("</dl>");
     }
 
-    private static void Pull(HtmlBuilder html, HttpContext context, string name, string? tag, string digest)
+    private static void Pull(HtmlBuilder html, (string Host, bool PlainHttp) origin, string name, string? tag, string digest)
     {
         html.Raw("<section id=\"pull\" aria-labelledby=\"pull-title\"><h2 id=\"pull-title\">Pull</h2>");
-        foreach (var (client, command) in PullCommands.For(context.Request.Host.Value ?? string.Empty, !context.Request.IsHttps, name, tag, digest))
+        foreach (var (client, command) in PullCommands.For(origin.Host, origin.PlainHttp, name, tag, digest))
         {
             html.Raw("<div class=\"pull-command\"").Attr("data-client", client).Raw("><span class=\"client\">").Text(client).Raw("</span><code>").Text(command)
                 .Raw("</code><button type=\"button\" class=\"copy\"").Attr("data-copy", command).Attr("aria-label", $"Copy the {client} command").Raw(">Copy</button></div>");

@@ -35,6 +35,25 @@ public sealed class UiHostingTests
     }
 
     [Fact]
+    public async Task TagPage_BehindTlsIngress_CommandsNameThePublicUrl()
+    {
+        await using var upstream = await AccessUpstream.StartAsync();
+        await using var collage = await CollageServer.StartAsync(new
+        {
+            mappings = new Dictionary<string, string> { ["team"] = $"http://{upstream.Authority}/up" },
+            publicUrl = "https://registry.example.com",
+        });
+
+        var tag = await collage.Client.GetStringAsync("/ui/tag?name=team/d&tag=v1");
+        var repository = await collage.Client.GetStringAsync("/ui/repository?name=team/d");
+
+        tag.Should().Contain("data-copy=\"docker pull registry.example.com/team/d:v1\"")
+            .And.Contain("data-copy=\"skopeo copy docker://registry.example.com/team/d:v1 oci:d:v1\"")
+            .And.NotContain("--plain-http").And.NotContain("tls-verify=false").And.NotContain(collage.BaseUri.Authority);
+        repository.Should().Contain("<code>registry.example.com/team/d:v1</code>");
+    }
+
+    [Fact]
     public async Task TagPage_TlsListener_CallsItsOwnApiAndShowsPlainCommands()
     {
         using var ca = TestCertificates.CreateCa();

@@ -30,17 +30,33 @@ internal sealed class RepositoryPage(MountTableProvider tables, UiRegistryClient
             return;
         }
 
-        var descending = context.Request.Query["sort"] == "-name";
+        // name (A to Z), -name (Z to A), -version (highest version first: 1.10 before 1.9); anything else is name.
+        var sort = context.Request.Query["sort"].ToString() switch
+        {
+            "-name" => "-name",
+            "-version" => "-version",
+            _ => "name",
+        };
+        IComparer<string> order = sort switch
+        {
+            "-name" => Comparer<string>.Create((x, y) => string.CompareOrdinal(y, x)),
+            "-version" => Comparer<string>.Create((x, y) => TagOrder.Version.Compare(y, x)),
+            _ => StringComparer.Ordinal,
+        };
         var last = context.Request.Query["last"].ToString();
-        var sorted = descending ? tags.OrderDescending(StringComparer.Ordinal).ToList() : tags.Order(StringComparer.Ordinal).ToList();
-        var from = last.Length == 0 ? 0 : sorted.FindIndex(t => descending ? string.CompareOrdinal(t, last) < 0 : string.CompareOrdinal(t, last) > 0);
+        var sorted = tags.Order(order).ToList();
+        var from = last.Length == 0 ? 0 : sorted.FindIndex(t => order.Compare(t, last) > 0);
         var page = from < 0 ? [] : sorted.Skip(from).Take(PageSize).ToList();
 
         var html = UiLayout.Open(links, name, "repositories");
         html.Raw("<h1>").Text(name).Raw("</h1><p class=\"count\">").Number(tags.Count).Text(tags.Count == 1 ? " tag" : " tags")
-            .Text(cut ? $" (read up to {UiListing.MaxNames})" : string.Empty).Raw(". Sort: ")
-            .Raw("<a id=\"sort-asc\"").Attr("href", links.Repository(name)).Raw(descending ? ">" : " aria-current=\"true\">").Text("A to Z").Raw("</a> · ")
-            .Raw("<a id=\"sort-desc\"").Attr("href", links.Repository(name, "-name")).Raw(descending ? " aria-current=\"true\">" : ">").Text("Z to A").Raw("</a></p>");
+            .Text(cut ? $" (read up to {UiListing.MaxNames})" : string.Empty).Raw(". Sort: ");
+        SortLink(html, name, "sort-asc", "name", "A to Z", sort);
+        html.Raw(" · ");
+        SortLink(html, name, "sort-desc", "-name", "Z to A", sort);
+        html.Raw(" · ");
+        SortLink(html, name, "sort-version", "-version", "highest version first", sort);
+        html.Raw("</p>");
         if (tags.Count == 0)
         {
             html.Raw("<p id=\"no-tags\">This repository has no tags.</p>");
@@ -58,10 +74,21 @@ internal sealed class RepositoryPage(MountTableProvider tables, UiRegistryClient
             html.Raw("</tbody></table></div>");
             if (page.Count > 0 && from + page.Count < sorted.Count)
             {
-                html.Raw("<nav class=\"pager\" aria-label=\"Pages\">").Link(links.Repository(name, descending ? "-name" : null, page[^1]), "Next page", id: "next-page").Raw("</nav>");
+                html.Raw("<nav class=\"pager\" aria-label=\"Pages\">").Link(links.Repository(name, sort == "name" ? null : sort, page[^1]), "Next page", id: "next-page").Raw("</nav>");
             }
         }
 
         await UiLayout.WriteAsync(context, StatusCodes.Status200OK, UiLayout.Close(html));
+    }
+
+    private void SortLink(HtmlBuilder html, string name, string id, string sort, string text, string current)
+    {
+        html.Raw("<a").Attr("id", id).Attr("href", links.Repository(name, sort == "name" ? null : sort));
+        if (sort == current)
+        {
+            html.Raw(" aria-current=\"true\"");
+        }
+
+        html.Raw(">").Text(text).Raw("</a>");
     }
 }

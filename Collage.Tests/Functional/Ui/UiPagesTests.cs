@@ -96,6 +96,13 @@ public sealed partial class UiPagesTests : IAsyncLifetime
 
         var descending = await PageAsync("/ui/repository?name=team/many&sort=-name", HttpStatusCode.OK);
         TagRows().Matches(descending).Select(m => m.Groups[1].Value).Take(2).Should().Equal("t249", "t248");
+
+        // Highest version first, paged with the same cursor.
+        var versions = await PageAsync("/ui/repository?name=team/many&sort=-version", HttpStatusCode.OK);
+        TagRows().Matches(versions).Select(m => m.Groups[1].Value).First().Should().Be("t249");
+        versions.Should().Contain("id=\"sort-version\" href=\"/ui/repository?name=team%2Fmany&amp;sort=-version\" aria-current=\"true\"");
+        var versionsNext = Attribute(versions, "a", "next-page", "href").Replace("&amp;", "&", StringComparison.Ordinal);
+        TagRows().Matches(await PageAsync(versionsNext, HttpStatusCode.OK)).Select(m => m.Groups[1].Value).First().Should().Be("t149");
     }
 
     [Fact]

@@ -45,9 +45,12 @@ internal sealed class SharedFleet : IAsyncDisposable
     /// <param name="redisConfiguration">cache.redis.configuration instead of the fixture's server (e.g. a closed port).</param>
     /// <param name="time">The replica's clock; the system's when null.</param>
     /// <param name="mappings">More mounts beside <c>a</c> and <c>b</c>.</param>
+    /// <param name="s3Endpoint">cache.s3.endpoint instead of the fixture's s3rver (e.g. a proxy in front of it).</param>
+    /// <param name="s3RequestTimeout">cache.s3.requestTimeout.</param>
     public async Task<CollageServer> StartReplicaAsync(
         bool redirectHits = false, string maxSize = "1GiB", string tagTtl = "00:05:00", string? redisConfiguration = null,
-        TimeProvider? time = null, IReadOnlyDictionary<string, string>? mappings = null)
+        TimeProvider? time = null, IReadOnlyDictionary<string, string>? mappings = null, Uri? s3Endpoint = null,
+        string s3RequestTimeout = "00:00:10")
     {
         var folder = Directory.CreateTempSubdirectory("collage-fleet-").FullName;
         _folders.Add(folder);
@@ -63,13 +66,14 @@ internal sealed class SharedFleet : IAsyncDisposable
             {
                 bucket = Tests.Common.S3rverServer.Bucket,
                 prefix = Prefix,
-                endpoint = s3.Endpoint.AbsoluteUri,
+                endpoint = (s3Endpoint ?? s3.Endpoint).AbsoluteUri,
                 pathStyle = true,
                 accessKeyId = Tests.Common.S3rverServer.AccessKey,
                 secretAccessKeyFile = s3.SecretKeyFile,
                 disablePayloadSigning = true,
                 checksumsWhenRequired = true,
                 redirectHits,
+                requestTimeout = s3RequestTimeout,
             },
         };
         if (_redis)

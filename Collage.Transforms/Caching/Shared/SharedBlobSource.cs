@@ -10,12 +10,15 @@ namespace Collage.Transforms.Caching.Shared;
 /// another replica holds the lease, wait for its news (stored: read the shared store; released or expired without
 /// it: try again) for at most the upstream's activity timeout. The shared copy is read only by a repository its
 /// upstream let read the digest (a grant, or a HEAD that says 200), as with the local cache. Redis or S3 failing at
-/// any step means the upstream, as without them.
+/// any step means the upstream, as without them: mid-body as well (<see cref="UpstreamFallbackBody"/>).
 /// </summary>
 internal sealed class SharedBlobSource(SharedCache shared)
 {
     // Stored, released, stored again: a lease changes hands at most a few times before one fetch ends the wait.
     private const int Rounds = 3;
+
+    // How long a read of the shared store's body may wait for bytes before the store counts as failed.
+    private TimeSpan ReadTimeout => shared.Options.S3?.RequestTimeout ?? new Configuration.S3StoreOptions().RequestTimeout;
 
     /// <summary>Opens the source of the fetch of <paramref name="hex"/> for <paramref name="repository"/>.</summary>
     /// <param name="hex">The blob's sha256 hex.</param>
@@ -32,7 +35,7 @@ internal sealed class SharedBlobSource(SharedCache shared)
     {
         for (var round = 0; round < Rounds; round++)
         {
-            if (await TryOpenSharedAsync(hex, repository, grantedLocally, confirm, cancellationToken) is { } stored)
+            if (await TryOpenSharedAsync(hex, repository, grantedLocally, confirm, upstream, cancellationToken) is { } stored)
             {
                 shared.Log.FillSource(Storage.ContentDigest.Of(hex), "the shared store");
                 return stored;
@@ -126,7 +129,9 @@ internal sealed class SharedBlobSource(SharedCache shared)
         }
     }
 
-    private async Task<SharedFetch?> TryOpenSharedAsync(string hex, string repository, bool grantedLocally, Func<CancellationToken, Task<bool>> confirm, CancellationToken cancellationToken)
+    private async Task<SharedFetch?> TryOpenSharedAsync(
+        string hex, string repository, bool grantedLocally, Func<CancellationToken, Task<bool>> confirm,
+        Func<CancellationToken, Task<HttpResponseMessage>> upstream, CancellationToken cancellationToken)
     {
         if (shared.Store is not { } store)
         {
@@ -155,7 +160,9 @@ internal sealed class SharedBlobSource(SharedCache shared)
             return null;
         }
 
-        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(found.Body) };
+        // A store that fails mid-body degrades to the upstream too: the readers' transfers have started by then.
+        var body = new UpstreamFallbackBody(found.Body, found.Length, ReadTimeout, upstream, ex => shared.Failed("s3", "read", new SharedStoreUnavailableException($"The shared store's GetObject body failed: {S3Failures.Describe(ex)}.")));
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
         response.Content.Headers.ContentLength = found.Length;
         response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         return new SharedFetch(response, fromShared: true, lease: null);

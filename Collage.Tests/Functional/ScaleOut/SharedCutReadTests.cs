@@ -18,16 +18,8 @@ public sealed class SharedCutReadTests(SharedStoresFixture stores, ITestOutputHe
     [InlineData(S3BodyFault.CutThenClose)]
     public async Task Get_BucketBodyCutMidway_ServedWholeFromUpstreamAndNothingWrongKept(S3BodyFault fault)
     {
-        await using var fleet = await SharedFleet.StartAsync(stores);
-        await using var proxy = await S3FaultProxy.StartAsync(stores.S3.Endpoint);
-        var blob = FakeOciRegistry.Content(Length, seed: 61 + (int)fault);
-        var digest = fleet.Upstream.AddBlob("team-a/web", blob);
-        var path = $"/v2/a/web/blobs/{digest}";
-        var upstreamPath = $"/v2/team-a/web/blobs/{digest}";
-        var (_, b) = await FaultedReads.StoredByAAsync(fleet, proxy, path, blob);
-        var upstreamBefore = fleet.Upstream.Count("GET", upstreamPath);
-        var proxyBefore = proxy.ObjectGets;
-        proxy.Fault = fault;
+        await using var rig = await FaultedBlob.StartAsync(stores, Length, 61 + (int)fault, fault);
+        var (fleet, proxy, blob, digest, path, upstreamPath, b, upstreamBefore, proxyBefore) = rig;
 
         var first = await FaultedReads.TryGetAsync(b, path);
         var retry = await FaultedReads.TryGetAsync(b, path);
@@ -50,16 +42,8 @@ public sealed class SharedCutReadTests(SharedStoresFixture stores, ITestOutputHe
     [Fact]
     public async Task Get_FourClientsWhileBucketBodiesAreCut_NoneGetsWrongBytesThenServedWhole()
     {
-        await using var fleet = await SharedFleet.StartAsync(stores);
-        await using var proxy = await S3FaultProxy.StartAsync(stores.S3.Endpoint);
-        var blob = FakeOciRegistry.Content(Length, seed: 71);
-        var digest = fleet.Upstream.AddBlob("team-a/web", blob);
-        var path = $"/v2/a/web/blobs/{digest}";
-        var upstreamPath = $"/v2/team-a/web/blobs/{digest}";
-        var (_, b) = await FaultedReads.StoredByAAsync(fleet, proxy, path, blob);
-        var upstreamBefore = fleet.Upstream.Count("GET", upstreamPath);
-        var proxyBefore = proxy.ObjectGets;
-        proxy.Fault = S3BodyFault.CutThenReset;
+        await using var rig = await FaultedBlob.StartAsync(stores, Length, 71, S3BodyFault.CutThenReset);
+        var (fleet, proxy, blob, digest, path, upstreamPath, b, upstreamBefore, proxyBefore) = rig;
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => FaultedReads.TryGetAsync(b, path)));
         await SharedFleet.SettledAsync(b);

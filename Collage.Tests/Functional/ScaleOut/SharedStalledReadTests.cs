@@ -20,16 +20,8 @@ public sealed class SharedStalledReadTests(SharedStoresFixture stores, ITestOutp
     [Fact]
     public async Task Get_BucketBodyStallsMidway_ServedWholeFromUpstreamAfterTheRequestTimeout()
     {
-        await using var fleet = await SharedFleet.StartAsync(stores);
-        await using var proxy = await S3FaultProxy.StartAsync(stores.S3.Endpoint);
-        var blob = FakeOciRegistry.Content(Length, seed: 91);
-        var digest = fleet.Upstream.AddBlob("team-a/web", blob);
-        var path = $"/v2/a/web/blobs/{digest}";
-        var upstreamPath = $"/v2/team-a/web/blobs/{digest}";
-        var (_, b) = await FaultedReads.StoredByAAsync(fleet, proxy, path, blob, bRequestTimeout: "00:00:02");
-        var upstreamBefore = fleet.Upstream.Count("GET", upstreamPath);
-        var proxyBefore = proxy.ObjectGets;
-        proxy.Fault = S3BodyFault.StallMidway;
+        await using var rig = await FaultedBlob.StartAsync(stores, Length, 91, S3BodyFault.StallMidway, bRequestTimeout: "00:00:02");
+        var (fleet, proxy, blob, digest, path, upstreamPath, b, upstreamBefore, proxyBefore) = rig;
 
         var clock = Stopwatch.StartNew();
         var pulls = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => FaultedReads.TryGetAsync(b, path)));

@@ -17,16 +17,8 @@ public sealed class SharedWrongBytesReadTests(SharedStoresFixture stores, ITestO
     public async Task Get_BucketAnswersWrongBytes_AbortedThenRetryServedWholeAndBucketRepaired()
     {
         const int clients = 1;
-        await using var fleet = await SharedFleet.StartAsync(stores);
-        await using var proxy = await S3FaultProxy.StartAsync(stores.S3.Endpoint);
-        var blob = FakeOciRegistry.Content(Length, seed: 81);
-        var digest = fleet.Upstream.AddBlob("team-a/web", blob);
-        var path = $"/v2/a/web/blobs/{digest}";
-        var upstreamPath = $"/v2/team-a/web/blobs/{digest}";
-        var (_, b) = await FaultedReads.StoredByAAsync(fleet, proxy, path, blob);
-        var upstreamBefore = fleet.Upstream.Count("GET", upstreamPath);
-        var proxyBefore = proxy.ObjectGets;
-        proxy.Fault = S3BodyFault.WrongBytes;
+        await using var rig = await FaultedBlob.StartAsync(stores, Length, 81, S3BodyFault.WrongBytes);
+        var (fleet, proxy, blob, digest, path, upstreamPath, b, upstreamBefore, proxyBefore) = rig;
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => FaultedReads.TryGetAsync(b, path)));
         await SharedFleet.SettledAsync(b);
@@ -60,16 +52,8 @@ public sealed class SharedWrongBytesReadTests(SharedStoresFixture stores, ITestO
     [Fact]
     public async Task Get_FourClientsWhileBucketAnswersWrongBytes_NoneGetsWrongBytesThenServedWhole()
     {
-        await using var fleet = await SharedFleet.StartAsync(stores);
-        await using var proxy = await S3FaultProxy.StartAsync(stores.S3.Endpoint);
-        var blob = FakeOciRegistry.Content(Length, seed: 84);
-        var digest = fleet.Upstream.AddBlob("team-a/web", blob);
-        var path = $"/v2/a/web/blobs/{digest}";
-        var upstreamPath = $"/v2/team-a/web/blobs/{digest}";
-        var (_, b) = await FaultedReads.StoredByAAsync(fleet, proxy, path, blob);
-        var upstreamBefore = fleet.Upstream.Count("GET", upstreamPath);
-        var proxyBefore = proxy.ObjectGets;
-        proxy.Fault = S3BodyFault.WrongBytes;
+        await using var rig = await FaultedBlob.StartAsync(stores, Length, 84, S3BodyFault.WrongBytes);
+        var (fleet, proxy, blob, digest, path, upstreamPath, b, upstreamBefore, proxyBefore) = rig;
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => FaultedReads.TryGetAsync(b, path)));
         await SharedFleet.SettledAsync(b);

@@ -5,28 +5,9 @@ namespace Collage.Transforms.Caching.Shared;
 /// The body of a GET answer, read-only and forward-only, whose disposal disposes the answer too: that returns the
 /// connection to the pool (or closes it when the body was not read to the end).
 /// </summary>
-internal sealed class S3ResponseBody(Stream inner, IDisposable response) : Stream
+internal sealed class S3ResponseBody(Stream inner, IDisposable response) : ReadOnlyBody
 {
     private readonly Stream _inner = inner;
-
-    /// <inheritdoc/>
-    public override bool CanRead => true;
-
-    /// <inheritdoc/>
-    public override bool CanSeek => false;
-
-    /// <inheritdoc/>
-    public override bool CanWrite => false;
-
-    /// <inheritdoc/>
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
@@ -45,20 +26,6 @@ internal sealed class S3ResponseBody(Stream inner, IDisposable response) : Strea
     /// <inheritdoc/>
     public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
         _inner.CopyToAsync(destination, bufferSize, cancellationToken);
-
-    /// <inheritdoc/>
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc/>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     public override async ValueTask DisposeAsync()

@@ -14,31 +14,12 @@ namespace Collage.Transforms.Caching.Shared;
 /// Read asynchronously only (the fill does).
 /// </summary>
 internal sealed class UpstreamFallbackBody(
-    Stream stored, long length, TimeSpan readTimeout, Func<CancellationToken, Task<HttpResponseMessage>> upstream, Action<Exception> failed) : Stream
+    Stream stored, long length, TimeSpan readTimeout, Func<CancellationToken, Task<HttpResponseMessage>> upstream, Action<Exception> failed) : ReadOnlyBody
 {
     private const int SkipBufferBytes = 64 * 1024;
     private Stream _current = stored;
     private HttpResponseMessage? _fallback;
     private long _position;
-
-    /// <inheritdoc/>
-    public override bool CanRead => true;
-
-    /// <inheritdoc/>
-    public override bool CanSeek => false;
-
-    /// <inheritdoc/>
-    public override bool CanWrite => false;
-
-    /// <inheritdoc/>
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <inheritdoc/>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -75,20 +56,6 @@ internal sealed class UpstreamFallbackBody(
 
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc/>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     public override async ValueTask DisposeAsync()

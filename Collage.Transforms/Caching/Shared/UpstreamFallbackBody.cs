@@ -20,6 +20,8 @@ internal sealed class UpstreamFallbackBody(
     private Stream _current = stored;
     private HttpResponseMessage? _fallback;
     private long _position;
+    private CancellationTokenSource? _silent;
+    private CancellationToken _silentLinkedTo;
 
     /// <inheritdoc/>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -28,9 +30,7 @@ internal sealed class UpstreamFallbackBody(
         {
             try
             {
-                using var silent = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                silent.CancelAfter(readTimeout);
-                var read = await _current.ReadAsync(buffer, silent.Token).ConfigureAwait(false);
+                var read = await _current.ReadAsync(buffer, Silence(cancellationToken)).ConfigureAwait(false);
                 if (read == 0 && _position < length && buffer.Length > 0)
                 {
                     throw new IOException("The shared store's body ended before its length.");
@@ -62,6 +62,7 @@ internal sealed class UpstreamFallbackBody(
     {
         await _current.DisposeAsync().ConfigureAwait(false);
         _fallback?.Dispose();
+        _silent?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -72,9 +73,25 @@ internal sealed class UpstreamFallbackBody(
         {
             _current.Dispose();
             _fallback?.Dispose();
+            _silent?.Dispose();
         }
 
         base.Dispose(disposing);
+    }
+
+    // One source for the whole body, re-armed before each read: a linked source per read would allocate once per chunk
+    // of every blob read from the store. A source that fired between reads (a slow reader) is replaced.
+    private CancellationToken Silence(CancellationToken cancellationToken)
+    {
+        if (_silent is null || _silentLinkedTo != cancellationToken || !_silent.TryReset())
+        {
+            _silent?.Dispose();
+            _silent = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _silentLinkedTo = cancellationToken;
+        }
+
+        _silent.CancelAfter(readTimeout);
+        return _silent.Token;
     }
 
     private async Task SwitchAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using Collage.Transforms.Registry;
+using Collage.Transforms.Rewriting;
 
 namespace Collage.Proxy.Ui;
 
@@ -32,13 +33,10 @@ internal static class UiListing
                 return (names, false, answer);
             }
 
-            using (var document = JsonDocument.Parse(answer.Body))
+            if (!JsonNameList.TryRead(answer.Body, property, names))
             {
-                if (document.RootElement.ValueKind == JsonValueKind.Object
-                    && document.RootElement.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array)
-                {
-                    names.AddRange(array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!));
-                }
+                // Not a listing: the page says the list could not be read, as for any failed answer.
+                return (names, false, answer with { Status = StatusCodes.Status502BadGateway, Body = [] });
             }
 
             if (names.Count >= MaxNames)
@@ -52,22 +50,13 @@ internal static class UiListing
         return (names, false, null);
     }
 
-    // RFC 8288: <target>; rel="next". Collage writes local targets; anything else is not followed.
-    private static string? NextPage(string? link, string path)
-    {
-        if (link is null || !link.Contains("rel=\"next\"", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var start = link.IndexOf('<', StringComparison.Ordinal);
-        var end = link.IndexOf('>', StringComparison.Ordinal);
-        if (start < 0 || end <= start + 1)
-        {
-            return null;
-        }
-
-        var target = link[(start + 1)..end];
-        return target.StartsWith(path + "?", StringComparison.Ordinal) ? target : null;
-    }
+    // RFC 8288: <target>; rel="next", parsed as everywhere in Collage. Collage writes local targets; anything else is
+    // not followed.
+    private static string? NextPage(string? link, string path) =>
+        link is null
+            ? null
+            : LinkHeader.Parse(link)
+                .Where(l => l.Parameters.Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase))
+                .Select(l => l.Target)
+                .FirstOrDefault(target => target.StartsWith(path + "?", StringComparison.Ordinal));
 }

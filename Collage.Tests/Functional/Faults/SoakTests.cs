@@ -102,10 +102,12 @@ public sealed class SoakTests(ITestOutputHelper output)
         clientConnections.Should().Be(Connections, "Collage kept every keep-alive connection open for the whole soak");
         all.Length.Should().BeGreaterThan(Connections * 10);
         collage.Logs.Lines.Should().NotContain(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
-        // One upstream connection per client request in flight at most, give or take the few the pool replaced: the
-        // fake counts a connection closed when Kestrel sees its FIN, which can come after Collage opened the next one
-        // (a clean-clone CI run saw 201 once). A leak shows as hundreds, not a handful.
-        upstream.PeakConnections.Should().BeLessThanOrEqualTo(Connections + 4, "one upstream connection per client request in flight at most");
+        // About one upstream connection per client request in flight. Not exactly: Collage returns an upstream
+        // connection to its pool only after the client has read the answer's last byte, so a client's next request can
+        // find it still busy and open one more, which then stays pooled (clean-clone CI runs saw 201 and, once, 210
+        // opened and 210 open at the peak, over about 300,000 requests). A leak grows with the requests: thousands.
+        upstream.PeakConnections.Should().BeLessThanOrEqualTo(Connections + (Connections / 5), "about one upstream connection per client request in flight");
+        upstream.TotalConnections.Should().BeLessThanOrEqualTo(Connections + (Connections / 5), "connections are reused, not opened per request");
     }
 
     private static async Task<long> SendAsync(HttpClient client, int kind)
